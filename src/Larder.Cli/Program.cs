@@ -1,0 +1,2 @@
+namespace Larder.Cli;
+internal static class Program { public static int Main() => 0; }
