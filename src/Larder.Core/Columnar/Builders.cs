@@ -268,7 +268,7 @@ public sealed class BinaryArrayBuilder : ArrayBuilder
 
     public void Append(ReadOnlySpan<byte> value)
     {
-        value.CopyTo(_data.Append(value.Length));
+        value.CopyTo(_data.Extend(value.Length));
         AppendOffset(_data.Length);
         Validity.AppendValid();
     }
@@ -386,7 +386,7 @@ public sealed class FixedSizeBinaryArrayBuilder : ArrayBuilder
             throw new ArgumentException($"{Type} values are {_width} bytes, not {value.Length}", nameof(value));
         }
 
-        value.CopyTo(_values.Append(_width));
+        value.CopyTo(_values.Extend(_width));
         Validity.AppendValid();
     }
 

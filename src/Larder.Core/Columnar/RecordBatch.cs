@@ -53,7 +53,7 @@ public sealed class RecordBatch
 
     public IArrowArray Column(int index) => _columns[index];
 
-    /// <exception cref="LarderUsageException">No column has that name.</exception>
+    /// <exception cref="LarderNotFoundException">No column has that name.</exception>
     public IArrowArray Column(string name)
     {
         int i = Schema.GetFieldIndex(name);

@@ -45,7 +45,7 @@ internal static class ValueConverter
         {
             return type.Id switch
             {
-                ArrowTypeId.Int8 => (sbyte)ToInt64(value)!,
+                ArrowTypeId.Int8 => checked((sbyte)ToInt64(value)!),
                 ArrowTypeId.Int16 => checked((short)ToInt64(value)!),
                 ArrowTypeId.Int32 => checked((int)ToInt64(value)!),
                 ArrowTypeId.Int64 => ToInt64(value),

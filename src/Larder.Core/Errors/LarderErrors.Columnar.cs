@@ -19,7 +19,7 @@ public static partial class LarderErrors
     public static ArgumentException SchemaMismatch(string what)
         => new($"record batches do not share one schema: {what}; convert them to one schema first.");
 
-    public static LarderUsageException ColumnNotFound(string name, IEnumerable<string> available)
+    public static LarderNotFoundException ColumnNotFound(string name, IEnumerable<string> available)
         => new($"no column named '{name}'; the columns are: {string.Join(", ", available)}.");
 
     public static InvalidCastException ValueConversion(object value, ArrowType type)

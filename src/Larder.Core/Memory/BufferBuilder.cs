@@ -27,9 +27,12 @@ public sealed class BufferBuilder
         where T : unmanaged
         => MemoryMarshal.Cast<byte, T>(Written);
 
-    /// <summary>Makes room for <paramref name="count"/> more bytes and returns them (uninitialised); they count as written.</summary>
+    /// <summary>
+    /// Makes room for <paramref name="count"/> more bytes and returns them (uninitialised); they count as written.
+    /// (Not an <c>Append</c> overload: <c>Append(int)</c> must mean "append this int value".)
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Span<byte> Append(int count)
+    public Span<byte> Extend(int count)
     {
         if (_memory.Length - _length < count)
         {
@@ -71,10 +74,10 @@ public sealed class BufferBuilder
 
     public void AppendRange<T>(ReadOnlySpan<T> values)
         where T : unmanaged
-        => MemoryMarshal.AsBytes(values).CopyTo(Append(values.Length * Unsafe.SizeOf<T>()));
+        => MemoryMarshal.AsBytes(values).CopyTo(Extend(values.Length * Unsafe.SizeOf<T>()));
 
     /// <summary>Appends <paramref name="count"/> zero bytes.</summary>
-    public void AppendZeros(int count) => Append(count).Clear();
+    public void AppendZeros(int count) => Extend(count).Clear();
 
     public void EnsureCapacity(int capacity)
     {
@@ -206,7 +209,7 @@ public sealed class ValidityBuilder
 
         _bits = new BufferBuilder(Math.Max(64, BitUtil.BytesForBits(_length * 2L)));
         int full = _length >> 3;
-        _bits.Append(full).Fill(0xFF);
+        _bits.Extend(full).Fill(0xFF);
         int rest = _length & 7;
         if (rest != 0)
         {
