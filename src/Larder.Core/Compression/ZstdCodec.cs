@@ -1,0 +1,241 @@
+using System.Buffers;
+
+namespace Larder.Compression;
+
+/// <summary>
+/// Zstandard through <c>libzstd.so.1</c>. Compression: one frame per call with <c>ZSTD_compress2</c> on a pooled
+/// <c>ZSTD_CCtx</c> (level and checksum flag set once per context; content size recorded). Decompression:
+/// <c>ZSTD_decompressDCtx</c> on a pooled <c>ZSTD_DCtx</c> when the size is known, <c>ZSTD_decompressStream</c> otherwise;
+/// both accept concatenated and skippable frames and frames without a content size. Streaming decoding (the stream API,
+/// and the unknown-size method unless the input is a single frame that records its size) refuses windows above 2^27 bytes
+/// (<c>zstd --long=31</c> output), as the zstd tool does without <c>--memory</c>, so hostile frames cannot claim 2 GiB of
+/// window; known-size decoding writes straight into the destination and needs no window.
+/// </summary>
+/// <remarks>Thread-safe: each call rents its own context from the instance's pool. Dispose frees the pooled contexts.</remarks>
+internal sealed unsafe class ZstdCodec : CompressionCodec
+{
+    private const int ChunkSize = 256 * 1024;
+
+    private readonly NativeContextPool<ZstdCompressionContextHandle> _compressors;
+    private readonly NativeContextPool<ZstdDecompressionContextHandle> _decompressors;
+
+    public ZstdCodec(CompressionOptions options)
+        : base(CompressionCodecs.Zstd, ResolveZstdLevel(options.Level))
+    {
+        int level = Level ?? ZstdNative.DefaultLevel;
+        bool checksum = options.ContentChecksum;
+        _compressors = new NativeContextPool<ZstdCompressionContextHandle>(() => ZstdCompressionContextHandle.Create(level, checksum));
+        _decompressors = new NativeContextPool<ZstdDecompressionContextHandle>(ZstdDecompressionContextHandle.Create);
+    }
+
+    protected override long GetMaxCompressedLengthCore(int inputLength) => ZstdNative.CompressBound(inputLength);
+
+    protected override int CompressCore(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        long bound = ZstdNative.CompressBound(source.Length);
+        if (destination.Length >= bound || bound > Array.MaxLength)
+        {
+            return CompressFrame(source, destination);
+        }
+
+        // zstd may need a little more room than the final size while it works; compress aside and copy if it fits.
+        byte[] scratch = ArrayPool<byte>.Shared.Rent((int)bound);
+        try
+        {
+            int written = CompressFrame(source, scratch);
+            if (written > destination.Length)
+            {
+                throw DestinationTooSmall(destination.Length);
+            }
+
+            scratch.AsSpan(0, written).CopyTo(destination);
+            return written;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    private int CompressFrame(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        ZstdCompressionContextHandle context = _compressors.Rent();
+        try
+        {
+            fixed (byte* src = source)
+            fixed (byte* dst = destination)
+            {
+                nuint result = ZstdNative.ZSTD_compress2(context, dst, (nuint)destination.Length, src, (nuint)source.Length);
+                if (ZstdNative.IsError(result))
+                {
+                    throw ZstdNative.ZSTD_getErrorCode(result) == ZstdNative.ErrorDestinationTooSmall
+                        ? DestinationTooSmall(destination.Length)
+                        : LarderErrors.CodecCompressionFailed(Name, ZstdNative.ErrorName(result));
+                }
+
+                return (int)result;
+            }
+        }
+        finally
+        {
+            _compressors.Return(context);
+        }
+    }
+
+    protected override void DecompressCore(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        ZstdDecompressionContextHandle context = _decompressors.Rent();
+        try
+        {
+            fixed (byte* src = source)
+            fixed (byte* dst = destination)
+            {
+                nuint result = ZstdNative.ZSTD_decompressDCtx(context, dst, (nuint)destination.Length, src, (nuint)source.Length);
+                if (ZstdNative.IsError(result))
+                {
+                    throw ZstdNative.ZSTD_getErrorCode(result) == ZstdNative.ErrorDestinationTooSmall
+                        ? LarderErrors.CodecSizeMismatch(Name, destination.Length, null)
+                        : ZstdNative.DecodeError(result);
+                }
+
+                if (result != (nuint)destination.Length)
+                {
+                    throw LarderErrors.CodecSizeMismatch(Name, destination.Length, (long)result);
+                }
+            }
+        }
+        finally
+        {
+            _decompressors.Return(context);
+        }
+    }
+
+    protected override long DecompressCore(ReadOnlySpan<byte> source, IBufferWriter<byte> destination, long maxOutputLength)
+    {
+        if (source.IsEmpty)
+        {
+            return 0;
+        }
+
+        ZstdDecompressionContextHandle context = _decompressors.Rent();
+        try
+        {
+            fixed (byte* src = source)
+            {
+                // One frame that records its size: decode in one call straight into the writer.
+                ulong contentSize = ZstdNative.ZSTD_getFrameContentSize(src, (nuint)source.Length);
+                if (contentSize < ZstdNative.ContentSizeError)
+                {
+                    if (contentSize > (ulong)maxOutputLength)
+                    {
+                        throw LarderErrors.CodecOutputLimitExceeded(Name, maxOutputLength);
+                    }
+
+                    nuint frameSize = ZstdNative.ZSTD_findFrameCompressedSize(src, (nuint)source.Length);
+                    if (!ZstdNative.IsError(frameSize) && frameSize == (nuint)source.Length && contentSize <= ChunkSize * 4096UL)
+                    {
+                        int size = (int)contentSize;
+                        Span<byte> output = destination.GetSpan(Math.Max(size, 1))[..size];
+                        fixed (byte* dst = output)
+                        {
+                            nuint result = ZstdNative.ZSTD_decompressDCtx(context, dst, (nuint)size, src, (nuint)source.Length);
+                            if (ZstdNative.IsError(result))
+                            {
+                                throw ZstdNative.DecodeError(result);
+                            }
+
+                            if (result != (nuint)size)
+                            {
+                                throw LarderErrors.CodecDataCorrupt(Name, $"the frame holds {result} bytes but declares {size}");
+                            }
+                        }
+
+                        destination.Advance(size);
+                        return size;
+                    }
+                }
+
+                return DecompressStreaming(context, src, source.Length, destination, maxOutputLength);
+            }
+        }
+        finally
+        {
+            ZstdNative.ZSTD_DCtx_reset(context, ZstdNative.ResetSessionOnly);
+            _decompressors.Return(context);
+        }
+    }
+
+    protected override Stream CreateCompressorCore(Stream inner, bool leaveOpen)
+        => new ZstdCompressStream(_compressors, inner, leaveOpen);
+
+    protected override Stream CreateDecompressorCore(Stream inner, bool leaveOpen)
+        => new ZstdDecompressStream(_decompressors, inner, leaveOpen);
+
+    protected override void DisposeCore()
+    {
+        _compressors.Dispose();
+        _decompressors.Dispose();
+    }
+
+    private static int? ResolveZstdLevel(int? level)
+    {
+        int resolved = ResolveLevel(CompressionCodecs.Zstd, level, ZstdNative.MinLevel, ZstdNative.MaxLevel, ZstdNative.DefaultLevel);
+        return resolved == 0 ? ZstdNative.DefaultLevel : resolved;
+    }
+
+    private long DecompressStreaming(ZstdDecompressionContextHandle context, byte* src, int length, IBufferWriter<byte> destination, long limit)
+    {
+        var input = new ZstdInBuffer { Source = src, Size = (nuint)length, Position = 0 };
+        long total = 0;
+        byte probe = 0;
+        while (true)
+        {
+            long remaining = limit - total;
+            Span<byte> output = remaining > 0 ? destination.GetSpan((int)Math.Min(remaining, ChunkSize)) : new Span<byte>(&probe, 1);
+            if (output.Length > remaining && remaining > 0)
+            {
+                output = output[..(int)remaining];
+            }
+
+            nuint result;
+            nuint produced;
+            fixed (byte* dst = output)
+            {
+                var buffer = new ZstdOutBuffer { Destination = dst, Size = (nuint)output.Length, Position = 0 };
+                result = ZstdNative.ZSTD_decompressStream(context, &buffer, &input);
+                produced = buffer.Position;
+            }
+
+            if (ZstdNative.IsError(result))
+            {
+                throw ZstdNative.DecodeError(result);
+            }
+
+            if (remaining == 0)
+            {
+                if (produced > 0)
+                {
+                    throw LarderErrors.CodecOutputLimitExceeded(Name, limit);
+                }
+            }
+            else if (produced > 0)
+            {
+                destination.Advance((int)produced);
+                total += (long)produced;
+            }
+
+            if (input.Position == input.Size)
+            {
+                if (result == 0)
+                {
+                    return total;
+                }
+
+                if (produced < (nuint)output.Length)
+                {
+                    throw LarderErrors.CodecDataTruncated(Name);
+                }
+            }
+        }
+    }
+}
