@@ -59,6 +59,18 @@ public abstract class ArrowArray : IArrowArray
 
     public IArrowArray Slice(int offset, int length) => ArrowArrayFactory.Create(Data.Slice(offset, length));
 
+    /// <summary>Every value of <paramref name="items"/>, boxed (the value of a list row).</summary>
+    private protected static object?[] BoxAll(IArrowArray items)
+    {
+        var result = new object?[items.Length];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = items.GetValue(i);
+        }
+
+        return result;
+    }
+
     public override string ToString() => $"{Type} [{Length} rows, {NullCount} null]";
 }
 
@@ -267,22 +279,7 @@ public class ListArray : ArrowArray
         return Values.Slice((int)start, (int)(GetValueOffset(index + 1) - start));
     }
 
-    public override object? GetValue(int index)
-    {
-        if (IsNull(index))
-        {
-            return null;
-        }
-
-        var items = GetList(index);
-        var result = new object?[items.Length];
-        for (int i = 0; i < result.Length; i++)
-        {
-            result[i] = items.GetValue(i);
-        }
-
-        return result;
-    }
+    public override object? GetValue(int index) => IsNull(index) ? null : BoxAll(GetList(index));
 }
 
 /// <summary>Maps: lists of (key, value) structs.</summary>
@@ -338,22 +335,7 @@ public sealed class FixedSizeListArray : ArrowArray
 
     public IArrowArray GetList(int index) => Values.Slice((Offset + index) * ListSize, ListSize);
 
-    public override object? GetValue(int index)
-    {
-        if (IsNull(index))
-        {
-            return null;
-        }
-
-        var items = GetList(index);
-        var result = new object?[items.Length];
-        for (int i = 0; i < result.Length; i++)
-        {
-            result[i] = items.GetValue(i);
-        }
-
-        return result;
-    }
+    public override object? GetValue(int index) => IsNull(index) ? null : BoxAll(GetList(index));
 }
 
 /// <summary>Structs: one child array per field.</summary>

@@ -55,6 +55,9 @@ public abstract class ArrayBuilder : IArrayBuilder
     public abstract IArrowArray Build();
 
     private protected InvalidCastException CannotStore(object value) => LarderErrors.ValueConversion(value, Type);
+
+    /// <summary>The items of a list-like value (any enumerable but a string).</summary>
+    private protected IEnumerable ItemsOf(object value) => value is string || value is not IEnumerable items ? throw CannotStore(value) : items;
 }
 
 /// <summary>Builds an array of nulls.</summary>
@@ -497,11 +500,7 @@ public sealed class ListArrayBuilder : ArrayBuilder
             return;
         }
 
-        if (value is string || value is not IEnumerable items)
-        {
-            throw CannotStore(value);
-        }
-
+        var items = ItemsOf(value);
         Append();
         if (Type is MapType)
         {
@@ -576,13 +575,8 @@ public sealed class FixedSizeListArrayBuilder : ArrayBuilder
             return;
         }
 
-        if (value is string || value is not IEnumerable items)
-        {
-            throw CannotStore(value);
-        }
-
         int count = 0;
-        foreach (var item in items)
+        foreach (var item in ItemsOf(value))
         {
             ValueBuilder.AppendValue(item);
             count++;

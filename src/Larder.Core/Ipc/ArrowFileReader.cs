@@ -174,8 +174,9 @@ public sealed class ArrowFileReader : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// The file repeats its schema: once as the first message after the magic, once in the footer. Copies that disagree
-    /// mean a corrupt file, whichever copy is wrong.
+    /// The file normally repeats its schema: once as the first message after the magic, once in the footer. Copies that
+    /// disagree mean a corrupt file, whichever copy is wrong. Some writers (apache-arrow for JavaScript) put the schema
+    /// only in the footer and start directly with a batch; that is accepted.
     /// </summary>
     private static void CheckLeadingSchema(IRandomAccessSource source, FbSchema footerSchema, long footerStart, string? name)
     {
@@ -199,12 +200,7 @@ public sealed class ArrowFileReader : IDisposable, IAsyncDisposable
         }
 
         var message = ArrowFlatbuf.ReadMessage(source.Read(8 + prefix, length), name, 8 + prefix);
-        if (message.Header is not FbSchema leading)
-        {
-            throw LarderErrors.Format(name, 8, $"the file starts with a {message.Header.HeaderType} message instead of its schema.");
-        }
-
-        if (!leading.Equals(footerSchema))
+        if (message.Header is FbSchema leading && !leading.Equals(footerSchema))
         {
             throw LarderErrors.Format(name, 8, $"the schema at the start of the file ({leading}) differs from the schema in its footer ({footerSchema}); the file is corrupt.");
         }
