@@ -16,11 +16,30 @@ internal static class Workloads
     private const int FileBufferSize = 1 << 16;
 
     /// <summary>
-    /// Writes all batches to a new Arrow IPC file (FileStream), footer and flush included. Returns the file size.
-    /// <paramref name="preallocate"/> &gt; 0 reserves that many bytes up front (<see cref="FileStreamOptions.PreallocationSize"/>,
-    /// fallocate on Linux), which spares the file system allocating blocks page by page during the writes.
+    /// Writes all batches to an Arrow IPC file the way Larder writes files (<see cref="ArrowFileWriter.Create"/>: a
+    /// temporary file with disk blocks reserved ahead, renamed into place on finish; no fsync). Returns the file size.
     /// </summary>
-    public static long WriteIpc(string path, IReadOnlyList<RecordBatch> batches, long preallocate = 0)
+    public static long WriteIpc(string path, IReadOnlyList<RecordBatch> batches)
+    {
+        using (var writer = ArrowFileWriter.Create(path, batches[0].Schema))
+        {
+            foreach (var batch in batches)
+            {
+                writer.Write(batch);
+            }
+
+            writer.Finish();
+        }
+
+        return new FileInfo(path).Length;
+    }
+
+    /// <summary>
+    /// Writes all batches with an <see cref="ArrowFileWriter"/> over a caller-made FileStream, footer and flush included.
+    /// Returns the file size. <paramref name="preallocate"/> &gt; 0 reserves that many bytes up front
+    /// (<see cref="FileStreamOptions.PreallocationSize"/>, fallocate on Linux).
+    /// </summary>
+    public static long WriteIpcToFileStream(string path, IReadOnlyList<RecordBatch> batches, long preallocate = 0)
     {
         using var stream = new FileStream(path, new FileStreamOptions
         {

@@ -1,4 +1,5 @@
 using Larder.Columnar;
+using Larder.IO;
 
 namespace Larder.Ipc;
 
@@ -10,8 +11,26 @@ public abstract class ArrowIpcWriter : IDisposable, IAsyncDisposable
 {
     private readonly IpcWriterCore _core;
 
+    // Set when the writer was created for a path: finishing commits the file, disposing unfinished discards it.
+    private readonly AtomicFile? _target;
+    private bool _finished;
+
     private protected ArrowIpcWriter(Stream stream, Schema schema, IpcWriteOptions? options, bool leaveOpen, bool fileFormat)
         => _core = new IpcWriterCore(stream, schema, options, leaveOpen, fileFormat);
+
+    private protected ArrowIpcWriter(AtomicFile target, Schema schema, IpcWriteOptions? options, bool fileFormat)
+    {
+        _target = target;
+        try
+        {
+            _core = new IpcWriterCore(target.Stream, schema, options, leaveOpen: true, fileFormat);
+        }
+        catch
+        {
+            target.Dispose();
+            throw;
+        }
+    }
 
     public Schema Schema => _core.Schema;
 
@@ -21,20 +40,28 @@ public abstract class ArrowIpcWriter : IDisposable, IAsyncDisposable
 
     public ValueTask WriteAsync(RecordBatch batch, CancellationToken cancellationToken = default) => _core.WriteBatch(batch, async: true, cancellationToken);
 
-    /// <summary>Completes the output and flushes. Further writes throw.</summary>
-    public void Finish() => _core.Finish(async: false, CancellationToken.None).GetAwaiter().GetResult();
+    /// <summary>Completes the output and flushes (for a writer created on a path: and puts the file in place). Further writes throw.</summary>
+    public void Finish() => FinishCore(async: false, CancellationToken.None).GetAwaiter().GetResult();
 
-    public ValueTask FinishAsync(CancellationToken cancellationToken = default) => _core.Finish(async: true, cancellationToken);
+    public ValueTask FinishAsync(CancellationToken cancellationToken = default) => FinishCore(async: true, cancellationToken);
 
+    /// <summary>
+    /// Finishes when writing to a stream. A writer created on a path that was not finished discards its partial
+    /// output instead, so an error while writing never leaves a file behind.
+    /// </summary>
     public void Dispose()
     {
         try
         {
-            Finish();
+            if (_target is null)
+            {
+                Finish();
+            }
         }
         finally
         {
             _core.Dispose();
+            _target?.Dispose();
             GC.SuppressFinalize(this);
         }
     }
@@ -43,13 +70,37 @@ public abstract class ArrowIpcWriter : IDisposable, IAsyncDisposable
     {
         try
         {
-            await FinishAsync().ConfigureAwait(false);
+            if (_target is null)
+            {
+                await FinishAsync().ConfigureAwait(false);
+            }
         }
         finally
         {
             await _core.DisposeAsync().ConfigureAwait(false);
+            if (_target is not null)
+            {
+                await _target.DisposeAsync().ConfigureAwait(false);
+            }
+
             GC.SuppressFinalize(this);
         }
+    }
+
+    private async ValueTask FinishCore(bool async, CancellationToken cancellationToken)
+    {
+        if (_finished)
+        {
+            return;
+        }
+
+        await _core.Finish(async, cancellationToken).ConfigureAwait(false);
+        if (_target is not null)
+        {
+            await _target.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _finished = true;
     }
 }
 
@@ -64,6 +115,19 @@ public sealed class ArrowFileWriter : ArrowIpcWriter
         : base(stream, schema, options, leaveOpen, fileFormat: true)
     {
     }
+
+    private ArrowFileWriter(AtomicFile target, Schema schema, IpcWriteOptions? options)
+        : base(target, schema, options, fileFormat: true)
+    {
+    }
+
+    /// <summary>
+    /// Writes the file at <paramref name="path"/> atomically: the file appears, complete, when the writer finishes;
+    /// disposing an unfinished writer leaves any previous file untouched. Disk blocks are reserved ahead of the writes.
+    /// </summary>
+    /// <param name="durable">Wait for the bytes to reach the device before the file appears (fsync). Default false.</param>
+    public static ArrowFileWriter Create(string path, Schema schema, IpcWriteOptions? options = null, bool durable = false)
+        => new(AtomicFile.Create(path, durable), schema, options);
 }
 
 /// <summary>
@@ -76,4 +140,13 @@ public sealed class ArrowStreamWriter : ArrowIpcWriter
         : base(stream, schema, options, leaveOpen, fileFormat: false)
     {
     }
+
+    private ArrowStreamWriter(AtomicFile target, Schema schema, IpcWriteOptions? options)
+        : base(target, schema, options, fileFormat: false)
+    {
+    }
+
+    /// <summary>Writes the stream file at <paramref name="path"/> atomically, as <see cref="ArrowFileWriter.Create"/> does.</summary>
+    public static ArrowStreamWriter Create(string path, Schema schema, IpcWriteOptions? options = null, bool durable = false)
+        => new(AtomicFile.Create(path, durable), schema, options);
 }

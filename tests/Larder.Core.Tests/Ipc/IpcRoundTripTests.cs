@@ -178,6 +178,56 @@ public class IpcRoundTripTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Create_FinishedWriter_PutsCompleteFileInPlace(bool stream)
+    {
+        string dir = Directory.CreateTempSubdirectory("larder-ipc-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, stream ? "t.arrows" : "t.arrow");
+            var schema = RandomData.AllTypesSchema();
+            var batch = RandomData.Batch(schema, 50, seed: 8);
+            await using (ArrowIpcWriter w = stream ? ArrowStreamWriter.Create(path, schema) : ArrowFileWriter.Create(path, schema))
+            {
+                await w.WriteAsync(batch);
+                Assert.False(File.Exists(path));
+                await w.FinishAsync();
+            }
+
+            ArrowAssert.Equal(batch, Read(await File.ReadAllBytesAsync(path), stream).Batches.Single());
+            Assert.Single(Directory.GetFiles(dir));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Create_UnfinishedWriterDisposed_LeavesPreviousFileAndNoTemporary()
+    {
+        string dir = Directory.CreateTempSubdirectory("larder-ipc-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "t.arrow");
+            await File.WriteAllTextAsync(path, "previous");
+            var schema = RandomData.AllTypesSchema();
+            await using (var w = ArrowFileWriter.Create(path, schema, durable: true))
+            {
+                await w.WriteAsync(RandomData.Batch(schema, 20, seed: 9));
+            }
+
+            Assert.Equal("previous", await File.ReadAllTextAsync(path));
+            Assert.Single(Directory.GetFiles(dir));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public void FileReader_FromBytes_SlicesInputWithoutCopy()
     {
