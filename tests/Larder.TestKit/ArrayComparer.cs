@@ -135,23 +135,15 @@ internal static class ArrayComparer
             return;
         }
 
-        var na = new Validity(a);
-        var nb = new Validity(b);
-        for (int k = 0; k < va.Length; k++)
-        {
-            if (nulls && !BothValid(na, a, aStart + k, nb, b, bStart + k, path, k))
-            {
-                continue;
-            }
-
-            if (!TEq.Eq(va[k], vb[k]))
-            {
-                throw Diff(path, k, a, aStart + k, b, bStart + k);
-            }
-        }
+        CompareRows(a, aStart, b, bStart, count, path, new PrimitiveRows<T, TEq>(va, vb));
     }
 
-    private static void CompareBoolean(BooleanArray a, int aStart, BooleanArray b, int bStart, int count, ComparePath path)
+    /// <summary>
+    /// The row loop: rows [aStart, aStart+count) of <paramref name="a"/> and [bStart, bStart+count) of <paramref name="b"/>
+    /// must be null in both or valid in both, and valid rows equal by <paramref name="rows"/>; throws at the first difference.
+    /// </summary>
+    private static void CompareRows<TRows>(IArrowArray a, int aStart, IArrowArray b, int bStart, int count, ComparePath path, TRows rows)
+        where TRows : IRowEq, allows ref struct
     {
         bool nulls = MayHaveNulls(a, b);
         var na = new Validity(a);
@@ -163,12 +155,39 @@ internal static class ArrayComparer
                 continue;
             }
 
-            if (a.GetBit(aStart + k) != b.GetBit(bStart + k))
+            if (!rows.Eq(k))
             {
                 throw Diff(path, k, a, aStart + k, b, bStart + k);
             }
         }
     }
+
+    /// <summary>
+    /// Calls <paramref name="compareRun"/>(first, end) for each run of rows [first, end) that are valid in both arrays, in
+    /// row order; throws at a row that is null in only one (<paramref name="checkNulls"/> false: every row counts as valid).
+    /// </summary>
+    private static void ForEachValidRun(IArrowArray a, int aStart, IArrowArray b, int bStart, int count, ComparePath path, bool checkNulls, Action<int, int> compareRun)
+    {
+        var na = new Validity(a);
+        var nb = new Validity(b);
+        int run = -1;
+        for (int k = 0; k <= count; k++)
+        {
+            bool valid = k < count && (!checkNulls || BothValid(na, a, aStart + k, nb, b, bStart + k, path, k));
+            if (valid && run < 0)
+            {
+                run = k;
+            }
+            else if (!valid && run >= 0)
+            {
+                compareRun(run, k);
+                run = -1;
+            }
+        }
+    }
+
+    private static void CompareBoolean(BooleanArray a, int aStart, BooleanArray b, int bStart, int count, ComparePath path)
+        => CompareRows(a, aStart, b, bStart, count, path, new BooleanRows(a, aStart, b, bStart));
 
     private static void CompareBinary(BinaryArray a, int aStart, BinaryArray b, int bStart, int count, ComparePath path)
     {
@@ -185,27 +204,8 @@ internal static class ArrayComparer
     private static void CompareBinary<TOffset>(BinaryArray a, int aStart, BinaryArray b, int bStart, int count, ComparePath path)
         where TOffset : unmanaged, IBinaryInteger<TOffset>
     {
-        var oa = Offsets<TOffset>(a.Data, aStart, count);
-        var ob = Offsets<TOffset>(b.Data, bStart, count);
-        var da = a.ValueBytes;
-        var db = b.ValueBytes;
-        bool nulls = MayHaveNulls(a, b);
-        var na = new Validity(a);
-        var nb = new Validity(b);
-        for (int k = 0; k < count; k++)
-        {
-            if (nulls && !BothValid(na, a, aStart + k, nb, b, bStart + k, path, k))
-            {
-                continue;
-            }
-
-            int sa = int.CreateChecked(oa[k]);
-            int sb = int.CreateChecked(ob[k]);
-            if (!da.Slice(sa, int.CreateChecked(oa[k + 1]) - sa).SequenceEqual(db.Slice(sb, int.CreateChecked(ob[k + 1]) - sb)))
-            {
-                throw Diff(path, k, a, aStart + k, b, bStart + k);
-            }
-        }
+        var rows = new BinaryRows<TOffset>(Offsets<TOffset>(a.Data, aStart, count), a.ValueBytes, Offsets<TOffset>(b.Data, bStart, count), b.ValueBytes);
+        CompareRows(a, aStart, b, bStart, count, path, rows);
     }
 
     /// <summary>The count + 1 offsets of rows [start, start + count) of a binary, string, list or map array.</summary>
@@ -214,23 +214,7 @@ internal static class ArrayComparer
         => MemoryMarshal.Cast<byte, TOffset>(data.Buffers[1].Span).Slice(data.Offset + start, count + 1);
 
     private static void CompareFixedSizeBinary(FixedSizeBinaryArray a, int aStart, FixedSizeBinaryArray b, int bStart, int count, ComparePath path)
-    {
-        bool nulls = MayHaveNulls(a, b);
-        var na = new Validity(a);
-        var nb = new Validity(b);
-        for (int k = 0; k < count; k++)
-        {
-            if (nulls && !BothValid(na, a, aStart + k, nb, b, bStart + k, path, k))
-            {
-                continue;
-            }
-
-            if (!a.GetBytes(aStart + k).SequenceEqual(b.GetBytes(bStart + k)))
-            {
-                throw Diff(path, k, a, aStart + k, b, bStart + k);
-            }
-        }
-    }
+        => CompareRows(a, aStart, b, bStart, count, path, new FixedSizeBinaryRows(a, aStart, b, bStart));
 
     /// <summary>Lists and maps: same nulls and lengths row by row; the items of each run of valid rows are compared at once.</summary>
     private static void CompareList(ListArray a, int aStart, ListArray b, int bStart, int count, ComparePath path, string label)
@@ -320,34 +304,20 @@ internal static class ArrayComparer
     private static void CompareFixedSizeList(FixedSizeListArray a, int aStart, FixedSizeListArray b, int bStart, int count, ComparePath path)
     {
         int size = a.ListSize;
-        var na = new Validity(a);
-        var nb = new Validity(b);
-        int run = -1;
-        for (int k = 0; k <= count; k++)
+        ForEachValidRun(a, aStart, b, bStart, count, path, checkNulls: true, (r0, r1) =>
         {
-            bool valid = k < count && BothValid(na, a, aStart + k, nb, b, bStart + k, path, k);
-            if (valid && run < 0)
+            if (size > 0)
             {
-                run = k;
+                var items = new ItemsPath(path, "item", i => (r0 + (i / size), i % size));
+                CompareRange(
+                    a.Values,
+                    checked((a.Data.Offset + aStart + r0) * size),
+                    b.Values,
+                    checked((b.Data.Offset + bStart + r0) * size),
+                    checked((r1 - r0) * size),
+                    items);
             }
-            else if (!valid && run >= 0)
-            {
-                if (size > 0)
-                {
-                    int r0 = run;
-                    var items = new ItemsPath(path, "item", i => (r0 + (i / size), i % size));
-                    CompareRange(
-                        a.Values,
-                        checked((a.Data.Offset + aStart + r0) * size),
-                        b.Values,
-                        checked((b.Data.Offset + bStart + r0) * size),
-                        checked((k - r0) * size),
-                        items);
-                }
-
-                run = -1;
-            }
-        }
+        });
     }
 
     private static void CompareStruct(StructArray a, int aStart, StructArray b, int bStart, int count, ComparePath path)
@@ -359,59 +329,30 @@ internal static class ArrayComparer
             labels[f] = ArrowAssert.FieldLabel("child", fields, f);
         }
 
-        bool nulls = MayHaveNulls(a, b);
-        var na = new Validity(a);
-        var nb = new Validity(b);
-        int run = -1;
-        for (int k = 0; k <= count; k++)
+        ForEachValidRun(a, aStart, b, bStart, count, path, checkNulls: MayHaveNulls(a, b), (r0, r1) =>
         {
-            bool valid = k < count && (!nulls || BothValid(na, a, aStart + k, nb, b, bStart + k, path, k));
-            if (valid && run < 0)
+            for (int f = 0; f < labels.Length; f++)
             {
-                run = k;
+                CompareRange(a.Fields[f], aStart + r0, b.Fields[f], bStart + r0, r1 - r0, path.Shift(r0).Child(labels[f]));
             }
-            else if (!valid && run >= 0)
-            {
-                for (int f = 0; f < labels.Length; f++)
-                {
-                    CompareRange(a.Fields[f], aStart + run, b.Fields[f], bStart + run, k - run, path.Shift(run).Child(labels[f]));
-                }
-
-                run = -1;
-            }
-        }
+        });
     }
 
     /// <summary>Dictionary arrays compare by decoded values: a valid index to a null dictionary value counts as null.</summary>
     private static void CompareDictionary(DictionaryArray a, int aStart, DictionaryArray b, int bStart, int count, ComparePath path)
     {
-        switch (((DictionaryType)a.Type).IndexType.Id)
+        DictionaryRangeComparer compare = ((DictionaryType)a.Type).IndexType.Id switch
         {
-            case ArrowTypeId.Int8:
-                CompareDictionary<sbyte>(a, aStart, b, bStart, count, path);
-                break;
-            case ArrowTypeId.Int16:
-                CompareDictionary<short>(a, aStart, b, bStart, count, path);
-                break;
-            case ArrowTypeId.Int32:
-                CompareDictionary<int>(a, aStart, b, bStart, count, path);
-                break;
-            case ArrowTypeId.Int64:
-                CompareDictionary<long>(a, aStart, b, bStart, count, path);
-                break;
-            case ArrowTypeId.UInt8:
-                CompareDictionary<byte>(a, aStart, b, bStart, count, path);
-                break;
-            case ArrowTypeId.UInt16:
-                CompareDictionary<ushort>(a, aStart, b, bStart, count, path);
-                break;
-            case ArrowTypeId.UInt32:
-                CompareDictionary<uint>(a, aStart, b, bStart, count, path);
-                break;
-            default:
-                CompareDictionary<ulong>(a, aStart, b, bStart, count, path);
-                break;
-        }
+            ArrowTypeId.Int8 => CompareDictionary<sbyte>,
+            ArrowTypeId.Int16 => CompareDictionary<short>,
+            ArrowTypeId.Int32 => CompareDictionary<int>,
+            ArrowTypeId.Int64 => CompareDictionary<long>,
+            ArrowTypeId.UInt8 => CompareDictionary<byte>,
+            ArrowTypeId.UInt16 => CompareDictionary<ushort>,
+            ArrowTypeId.UInt32 => CompareDictionary<uint>,
+            _ => CompareDictionary<ulong>,
+        };
+        compare(a, aStart, b, bStart, count, path);
     }
 
     private static void CompareDictionary<TIndex>(DictionaryArray a, int aStart, DictionaryArray b, int bStart, int count, ComparePath path)
@@ -482,9 +423,53 @@ internal static class ArrayComparer
         }
     }
 
+    private delegate void DictionaryRangeComparer(DictionaryArray a, int aStart, DictionaryArray b, int bStart, int count, ComparePath path);
+
     private interface IEq<T>
     {
         static abstract bool Eq(T x, T y);
+    }
+
+    /// <summary>Whether row k (counted from the compared starts) has equal values in both arrays.</summary>
+    private interface IRowEq
+    {
+        bool Eq(int k);
+    }
+
+    private readonly ref struct PrimitiveRows<T, TEq>(ReadOnlySpan<T> a, ReadOnlySpan<T> b) : IRowEq
+        where TEq : IEq<T>
+    {
+        private readonly ReadOnlySpan<T> _a = a;
+        private readonly ReadOnlySpan<T> _b = b;
+
+        public bool Eq(int k) => TEq.Eq(_a[k], _b[k]);
+    }
+
+    private readonly struct BooleanRows(BooleanArray a, int aStart, BooleanArray b, int bStart) : IRowEq
+    {
+        public bool Eq(int k) => a.GetBit(aStart + k) == b.GetBit(bStart + k);
+    }
+
+    private readonly ref struct BinaryRows<TOffset>(ReadOnlySpan<TOffset> aOffsets, ReadOnlySpan<byte> aBytes, ReadOnlySpan<TOffset> bOffsets, ReadOnlySpan<byte> bBytes) : IRowEq
+        where TOffset : unmanaged, IBinaryInteger<TOffset>
+    {
+        private readonly ReadOnlySpan<TOffset> _aOffsets = aOffsets;
+        private readonly ReadOnlySpan<byte> _aBytes = aBytes;
+        private readonly ReadOnlySpan<TOffset> _bOffsets = bOffsets;
+        private readonly ReadOnlySpan<byte> _bBytes = bBytes;
+
+        public bool Eq(int k) => Value(_aOffsets, _aBytes, k).SequenceEqual(Value(_bOffsets, _bBytes, k));
+
+        private static ReadOnlySpan<byte> Value(ReadOnlySpan<TOffset> offsets, ReadOnlySpan<byte> bytes, int k)
+        {
+            int start = int.CreateChecked(offsets[k]);
+            return bytes.Slice(start, int.CreateChecked(offsets[k + 1]) - start);
+        }
+    }
+
+    private readonly struct FixedSizeBinaryRows(FixedSizeBinaryArray a, int aStart, FixedSizeBinaryArray b, int bStart) : IRowEq
+    {
+        public bool Eq(int k) => a.GetBytes(aStart + k).SequenceEqual(b.GetBytes(bStart + k));
     }
 
     private readonly struct Exact<T> : IEq<T>

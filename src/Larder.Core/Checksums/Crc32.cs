@@ -26,36 +26,31 @@ public sealed class Crc32
     // Slicing-by-8 tables: 8 x 256 entries, built once; immutable after construction.
     private static readonly uint[] Table = Crc32Tables.Build(Polynomial);
 
-    private uint _state = 0xFFFFFFFFu; // the running CRC register, not yet inverted
+    private Crc32State<Variant> _state;
 
     /// <summary>Whether the carry-less multiplication path is used on this machine.</summary>
     public static bool IsHardwareAccelerated => Pclmulqdq.IsSupported && Sse41.IsSupported;
 
     /// <summary>The CRC-32 of <paramref name="data"/>.</summary>
-    public static uint Compute(ReadOnlySpan<byte> data) => ~Update(0xFFFFFFFFu, data);
+    public static uint Compute(ReadOnlySpan<byte> data) => Crc32State<Variant>.Compute(data);
 
     /// <summary>
     /// Continues a CRC-32: the CRC of <c>A + data</c> given <paramref name="crc"/> = CRC of <c>A</c>, exactly like
     /// zlib's <c>crc32(crc, buf, len)</c>. <c>Compute(0, data) == Compute(data)</c>.
     /// </summary>
-    public static uint Compute(uint crc, ReadOnlySpan<byte> data) => ~Update(~crc, data);
+    public static uint Compute(uint crc, ReadOnlySpan<byte> data) => Crc32State<Variant>.Compute(crc, data);
 
     /// <summary>Adds <paramref name="data"/> to the running hash.</summary>
-    public void Append(ReadOnlySpan<byte> data) => _state = Update(_state, data);
+    public void Append(ReadOnlySpan<byte> data) => _state.Append(data);
 
     /// <summary>The CRC-32 of everything appended since construction or the last <see cref="Reset"/>; does not reset.</summary>
-    public uint GetCurrentHash() => ~_state;
+    public uint GetCurrentHash() => _state.Current;
 
     /// <summary>The current hash, then resets to the empty state.</summary>
-    public uint GetHashAndReset()
-    {
-        uint hash = ~_state;
-        _state = 0xFFFFFFFFu;
-        return hash;
-    }
+    public uint GetHashAndReset() => _state.GetAndReset();
 
     /// <summary>Forgets everything appended.</summary>
-    public void Reset() => _state = 0xFFFFFFFFu;
+    public void Reset() => _state.Reset();
 
     private static uint Update(uint state, ReadOnlySpan<byte> data)
     {
@@ -70,34 +65,7 @@ public sealed class Crc32
     }
 
     /// <summary>The table (slicing-by-8) path, for tests and machines without PCLMULQDQ. State is the raw register.</summary>
-    internal static uint UpdateTable(uint state, ReadOnlySpan<byte> data)
-    {
-        uint[] t = Table;
-        uint crc = state;
-        ref byte p = ref MemoryMarshal.GetReference(data);
-        int length = data.Length;
-        int i = 0;
-        for (; length - i >= 8; i += 8)
-        {
-            uint one = BinaryPrimitives.ReadUInt32LittleEndian(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, i), 4)) ^ crc;
-            uint two = BinaryPrimitives.ReadUInt32LittleEndian(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, i + 4), 4));
-            crc = t[(7 * 256) + (one & 0xFF)]
-                ^ t[(6 * 256) + ((one >> 8) & 0xFF)]
-                ^ t[(5 * 256) + ((one >> 16) & 0xFF)]
-                ^ t[(4 * 256) + (one >> 24)]
-                ^ t[(3 * 256) + (two & 0xFF)]
-                ^ t[(2 * 256) + ((two >> 8) & 0xFF)]
-                ^ t[(1 * 256) + ((two >> 16) & 0xFF)]
-                ^ t[two >> 24];
-        }
-
-        for (; i < length; i++)
-        {
-            crc = t[(crc ^ Unsafe.Add(ref p, i)) & 0xFF] ^ (crc >> 8);
-        }
-
-        return crc;
-    }
+    internal static uint UpdateTable(uint state, ReadOnlySpan<byte> data) => Crc32Tables.Update(Table, state, data);
 
     /// <summary>
     /// Folds <paramref name="data"/> (length a multiple of 16, at least 64) into the raw register with PCLMULQDQ.
@@ -181,6 +149,11 @@ public sealed class Crc32
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<ulong> Load(ref byte p, int offset)
         => Vector128.LoadUnsafe(ref p, (nuint)offset).AsUInt64();
+
+    private readonly struct Variant : ICrc32Variant
+    {
+        public static uint Update(uint state, ReadOnlySpan<byte> data) => Crc32.Update(state, data);
+    }
 }
 
 /// <summary>Builds slicing-by-8 tables for a reflected CRC-32 polynomial.</summary>
@@ -211,4 +184,68 @@ internal static class Crc32Tables
 
         return table;
     }
+
+    /// <summary>Runs the raw register <paramref name="state"/> over <paramref name="data"/> with a table from <see cref="Build"/>.</summary>
+    internal static uint Update(uint[] table, uint state, ReadOnlySpan<byte> data)
+    {
+        uint[] t = table;
+        uint crc = state;
+        ref byte p = ref MemoryMarshal.GetReference(data);
+        int length = data.Length;
+        int i = 0;
+        for (; length - i >= 8; i += 8)
+        {
+            uint one = BinaryPrimitives.ReadUInt32LittleEndian(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, i), 4)) ^ crc;
+            uint two = BinaryPrimitives.ReadUInt32LittleEndian(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref p, i + 4), 4));
+            crc = t[(7 * 256) + (one & 0xFF)]
+                ^ t[(6 * 256) + ((one >> 8) & 0xFF)]
+                ^ t[(5 * 256) + ((one >> 16) & 0xFF)]
+                ^ t[(4 * 256) + (one >> 24)]
+                ^ t[(3 * 256) + (two & 0xFF)]
+                ^ t[(2 * 256) + ((two >> 8) & 0xFF)]
+                ^ t[(1 * 256) + ((two >> 16) & 0xFF)]
+                ^ t[two >> 24];
+        }
+
+        for (; i < length; i++)
+        {
+            crc = t[(crc ^ Unsafe.Add(ref p, i)) & 0xFF] ^ (crc >> 8);
+        }
+
+        return crc;
+    }
+}
+
+/// <summary>A reflected CRC-32 variant (<see cref="Crc32"/>, <see cref="Crc32C"/>): how it updates the raw register.</summary>
+internal interface ICrc32Variant
+{
+    /// <summary>The raw register after <paramref name="data"/>, from the raw register <paramref name="state"/>.</summary>
+    static abstract uint Update(uint state, ReadOnlySpan<byte> data);
+}
+
+/// <summary>
+/// The one-shot and incremental API shared by the reflected CRC-32 variants (initial value and final xor 0xFFFFFFFF),
+/// over <typeparamref name="TVariant"/>'s register update. The default value is the empty state. Not thread-safe.
+/// </summary>
+internal struct Crc32State<TVariant>
+    where TVariant : ICrc32Variant
+{
+    private uint _crc; // the CRC of what was appended: the register, inverted
+
+    public readonly uint Current => _crc;
+
+    public static uint Compute(ReadOnlySpan<byte> data) => ~TVariant.Update(0xFFFFFFFFu, data);
+
+    public static uint Compute(uint crc, ReadOnlySpan<byte> data) => ~TVariant.Update(~crc, data);
+
+    public void Append(ReadOnlySpan<byte> data) => _crc = Compute(_crc, data);
+
+    public uint GetAndReset()
+    {
+        uint hash = _crc;
+        _crc = 0;
+        return hash;
+    }
+
+    public void Reset() => _crc = 0;
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
@@ -23,33 +22,28 @@ public sealed class Crc32C
 
     private static readonly uint[] Table = Crc32Tables.Build(Polynomial);
 
-    private uint _state = 0xFFFFFFFFu;
+    private Crc32State<Variant> _state;
 
     /// <summary>Whether the SSE4.2 instruction path is used on this machine.</summary>
     public static bool IsHardwareAccelerated => Sse42.IsSupported;
 
     /// <summary>The CRC-32C of <paramref name="data"/>.</summary>
-    public static uint Compute(ReadOnlySpan<byte> data) => ~Update(0xFFFFFFFFu, data);
+    public static uint Compute(ReadOnlySpan<byte> data) => Crc32State<Variant>.Compute(data);
 
     /// <summary>Continues a CRC-32C: the CRC of <c>A + data</c> given <paramref name="crc"/> = CRC of <c>A</c>.</summary>
-    public static uint Compute(uint crc, ReadOnlySpan<byte> data) => ~Update(~crc, data);
+    public static uint Compute(uint crc, ReadOnlySpan<byte> data) => Crc32State<Variant>.Compute(crc, data);
 
     /// <summary>Adds <paramref name="data"/> to the running hash.</summary>
-    public void Append(ReadOnlySpan<byte> data) => _state = Update(_state, data);
+    public void Append(ReadOnlySpan<byte> data) => _state.Append(data);
 
     /// <summary>The CRC-32C of everything appended since construction or the last <see cref="Reset"/>; does not reset.</summary>
-    public uint GetCurrentHash() => ~_state;
+    public uint GetCurrentHash() => _state.Current;
 
     /// <summary>The current hash, then resets to the empty state.</summary>
-    public uint GetHashAndReset()
-    {
-        uint hash = ~_state;
-        _state = 0xFFFFFFFFu;
-        return hash;
-    }
+    public uint GetHashAndReset() => _state.GetAndReset();
 
     /// <summary>Forgets everything appended.</summary>
-    public void Reset() => _state = 0xFFFFFFFFu;
+    public void Reset() => _state.Reset();
 
     private static uint Update(uint state, ReadOnlySpan<byte> data)
         => IsHardwareAccelerated ? UpdateSse42(state, data) : UpdateTable(state, data);
@@ -98,31 +92,10 @@ public sealed class Crc32C
     }
 
     /// <summary>The table (slicing-by-8) path, for tests and machines without SSE4.2. State is the raw register.</summary>
-    internal static uint UpdateTable(uint state, ReadOnlySpan<byte> data)
+    internal static uint UpdateTable(uint state, ReadOnlySpan<byte> data) => Crc32Tables.Update(Table, state, data);
+
+    private readonly struct Variant : ICrc32Variant
     {
-        uint[] t = Table;
-        uint crc = state;
-        int length = data.Length;
-        int i = 0;
-        for (; length - i >= 8; i += 8)
-        {
-            uint one = BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(i, 4)) ^ crc;
-            uint two = BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(i + 4, 4));
-            crc = t[(7 * 256) + (one & 0xFF)]
-                ^ t[(6 * 256) + ((one >> 8) & 0xFF)]
-                ^ t[(5 * 256) + ((one >> 16) & 0xFF)]
-                ^ t[(4 * 256) + (one >> 24)]
-                ^ t[(3 * 256) + (two & 0xFF)]
-                ^ t[(2 * 256) + ((two >> 8) & 0xFF)]
-                ^ t[(1 * 256) + ((two >> 16) & 0xFF)]
-                ^ t[two >> 24];
-        }
-
-        for (; i < length; i++)
-        {
-            crc = t[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
-        }
-
-        return crc;
+        public static uint Update(uint state, ReadOnlySpan<byte> data) => Crc32C.Update(state, data);
     }
 }

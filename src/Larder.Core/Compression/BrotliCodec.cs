@@ -79,38 +79,22 @@ internal sealed class BrotliCodec : ManagedStreamCodec
         var decoder = new BrotliDecoder();
         try
         {
-            long total = 0;
-            Span<byte> probe = stackalloc byte[1];
+            var output = new LimitedOutput(destination, maxOutputLength, ChunkSize, Name, stackalloc byte[1]);
             while (true)
             {
-                long remaining = maxOutputLength - total;
-                Span<byte> output = probe;
-                if (remaining > 0)
-                {
-                    output = destination.GetSpan((int)Math.Min(remaining, ChunkSize));
-                    if (output.Length > remaining)
-                    {
-                        output = output[..(int)remaining];
-                    }
-                }
-
-                OperationStatus status = decoder.Decompress(source, output, out int consumed, out int written);
+                bool atLimit = output.AtLimit;
+                OperationStatus status = decoder.Decompress(source, output.Next(), out int consumed, out int written);
                 source = source[consumed..];
-                if (remaining == 0 && (written > 0 || status == OperationStatus.DestinationTooSmall))
+                if (atLimit && status == OperationStatus.DestinationTooSmall)
                 {
                     throw LarderErrors.CodecOutputLimitExceeded(Name, maxOutputLength);
                 }
 
-                if (written > 0)
-                {
-                    destination.Advance(written);
-                    total += written;
-                }
-
+                output.Commit(written);
                 switch (status)
                 {
                     case OperationStatus.Done:
-                        return source.IsEmpty ? total : throw LarderErrors.CodecTrailingData(Name);
+                        return source.IsEmpty ? output.Total : throw LarderErrors.CodecTrailingData(Name);
                     case OperationStatus.DestinationTooSmall when written > 0 || consumed > 0:
                         continue;
                     case OperationStatus.NeedMoreData:
@@ -136,7 +120,7 @@ internal sealed class BrotliCodec : ManagedStreamCodec
 /// A read-only Brotli decoding stream over <see cref="BrotliDecoder"/> that, unlike <see cref="BrotliStream"/>, reports
 /// truncated input and trailing bytes as <see cref="LarderFormatException"/>. Does not dispose the source.
 /// </summary>
-internal sealed class BrotliDecoderStream : Stream
+internal sealed class BrotliDecoderStream : ReadOnlyCodecStream
 {
     private const string Codec = CompressionCodecs.Brotli;
     private const int BufferSize = 64 * 1024;
@@ -157,18 +141,6 @@ internal sealed class BrotliDecoderStream : Stream
     }
 
     public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override int Read(Span<byte> buffer)
     {
@@ -215,18 +187,6 @@ internal sealed class BrotliDecoderStream : Stream
             }
         }
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

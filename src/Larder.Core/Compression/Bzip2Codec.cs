@@ -30,32 +30,16 @@ internal sealed class Bzip2Codec : ManagedStreamCodec
 /// at a time and so stops exactly at the end of each stream. Checks the "BZh1".."BZh9" magic itself (SharpZipLib would
 /// silently return nothing). Does not dispose the source.
 /// </summary>
-internal sealed class Bzip2DecoderStream : Stream
+internal sealed class Bzip2DecoderStream : BufferedDecoderStream<BZip2InputStream>
 {
     private const string Codec = CompressionCodecs.Bzip2;
 
-    private readonly BufferedSource _source;
-    private BZip2InputStream? _current;
     private bool _anyStream;
     private bool _done;
 
     public Bzip2DecoderStream(Stream source)
+        : base(source)
     {
-        _source = new BufferedSource(source);
-    }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
     }
 
     public override int Read(byte[] buffer, int offset, int count)
@@ -63,57 +47,36 @@ internal sealed class Bzip2DecoderStream : Stream
         ArgumentNullException.ThrowIfNull(buffer);
         while (!_done && count > 0)
         {
-            if (_current is null)
+            if (Decoder is null)
             {
-                if (!_source.Ensure(1))
+                if (!Source.Ensure(1))
                 {
                     _done = true;
                     break;
                 }
 
                 CheckMagic();
-                _current = new BZip2InputStream(_source) { IsStreamOwner = false };
+                Decoder = new BZip2InputStream(Source) { IsStreamOwner = false };
             }
 
-            int n = _current.Read(buffer, offset, count);
+            int n = Decoder.Read(buffer, offset, count);
             if (n > 0)
             {
                 return n;
             }
 
-            _current.Dispose();
-            _current = null;
+            Decoder.Dispose();
+            Decoder = null;
             _anyStream = true;
         }
 
         return 0;
     }
 
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _current?.Dispose();
-            _source.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
     private void CheckMagic()
     {
-        bool complete = _source.Ensure(4);
-        ReadOnlySpan<byte> head = _source.Available;
+        bool complete = Source.Ensure(4);
+        ReadOnlySpan<byte> head = Source.Available;
         bool matches = head[0] == (byte)'B'
             && (head.Length < 2 || head[1] == (byte)'Z')
             && (head.Length < 3 || head[2] == (byte)'h')

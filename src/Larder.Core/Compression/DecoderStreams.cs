@@ -9,7 +9,7 @@ namespace Larder.Compression;
 /// <see cref="LarderFormatException"/>) even when a third-party decoder swallows or converts the inner exception.
 /// Disposes the inner stream unless told to leave it open.
 /// </summary>
-internal sealed class GuardedReadStream : Stream
+internal sealed class GuardedReadStream : ReadOnlyCodecStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -25,18 +25,6 @@ internal sealed class GuardedReadStream : Stream
 
     public override bool CanRead => true;
 
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override int Read(Span<byte> buffer)
     {
         try
@@ -49,24 +37,6 @@ internal sealed class GuardedReadStream : Stream
             throw;
         }
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int ReadByte()
-    {
-        Span<byte> one = stackalloc byte[1];
-        return Read(one) == 1 ? one[0] : -1;
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -85,7 +55,7 @@ internal sealed class GuardedReadStream : Stream
 /// <see cref="LarderFormatException"/> while letting the inner stream's own exceptions through unchanged. After a failure
 /// every further read throws the same exception. Not thread-safe.
 /// </summary>
-internal sealed class DecoderStream : Stream
+internal sealed class DecoderStream : ReadOnlyCodecStream
 {
     private readonly string _codec;
     private readonly GuardedReadStream _source;
@@ -106,18 +76,6 @@ internal sealed class DecoderStream : Stream
     }
 
     public override bool CanRead => !_disposed;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override int Read(Span<byte> buffer)
     {
@@ -153,24 +111,6 @@ internal sealed class DecoderStream : Stream
         }
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int ReadByte()
-    {
-        Span<byte> one = stackalloc byte[1];
-        return Read(one) == 1 ? one[0] : -1;
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     protected override void Dispose(bool disposing)
     {
         if (disposing && !_disposed)
@@ -197,7 +137,7 @@ internal sealed class DecoderStream : Stream
 /// really stopped. The last <see cref="Keep"/> bytes before the read position stay in the buffer. Does not dispose the
 /// inner stream; returns its pooled buffer on dispose.
 /// </summary>
-internal sealed class BufferedSource : Stream
+internal sealed class BufferedSource : ReadOnlyCodecStream
 {
     /// <summary>The most one read hands out.</summary>
     public const int MaxServe = 16 * 1024;
@@ -227,12 +167,6 @@ internal sealed class BufferedSource : Stream
     public ReadOnlySpan<byte> Available => Buffer.AsSpan(_pos, _len - _pos);
 
     public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
 
     public override long Position
     {
@@ -321,8 +255,6 @@ internal sealed class BufferedSource : Stream
         return n;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int ReadByte()
     {
         if (_pos == _len && !Ensure(1))
@@ -332,16 +264,6 @@ internal sealed class BufferedSource : Stream
 
         return Buffer[_pos++];
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -408,35 +330,16 @@ internal static class StreamDecoding
     /// <summary>Appends everything the decoder produces, refusing to go past <paramref name="limit"/> bytes.</summary>
     public static long ReadToWriter(Stream decoder, IBufferWriter<byte> writer, long limit, string codec)
     {
-        long total = 0;
-        Span<byte> probe = stackalloc byte[1];
+        var output = new LimitedOutput(writer, limit, ChunkSize, codec, stackalloc byte[1]);
         while (true)
         {
-            long remaining = limit - total;
-            if (remaining == 0)
+            bool atLimit = output.AtLimit;
+            int n = decoder.Read(output.Next());
+            output.Commit(n);
+            if (n == 0 || atLimit)
             {
-                if (decoder.Read(probe) != 0)
-                {
-                    throw LarderErrors.CodecOutputLimitExceeded(codec, limit);
-                }
-
-                return total;
+                return output.Total;
             }
-
-            Span<byte> span = writer.GetSpan((int)Math.Min(remaining, ChunkSize));
-            if (span.Length > remaining)
-            {
-                span = span[..(int)remaining];
-            }
-
-            int n = decoder.Read(span);
-            if (n == 0)
-            {
-                return total;
-            }
-
-            writer.Advance(n);
-            total += n;
         }
     }
 }

@@ -14,7 +14,7 @@ namespace Larder.Compression;
 /// located by searching the few kilobytes it last read (<see cref="BufferedSource"/>) for the 8-byte CRC and size
 /// pattern the member must end with: exact in practice (a false match needs 64 bits to agree by chance).
 /// </remarks>
-internal sealed class GzipDecoderStream : Stream
+internal sealed class GzipDecoderStream : BufferedDecoderStream<DeflateStream>
 {
     private const string Codec = CompressionCodecs.Gzip;
     private const byte FlagHeaderCrc = 0x02;
@@ -22,8 +22,6 @@ internal sealed class GzipDecoderStream : Stream
     private const byte FlagName = 0x08;
     private const byte FlagComment = 0x10;
 
-    private readonly BufferedSource _source;
-    private DeflateStream? _inflater;
     private bool _anyMember;
     private bool _done;
     private uint _crc;
@@ -31,22 +29,8 @@ internal sealed class GzipDecoderStream : Stream
     private long _dataStart;
 
     public GzipDecoderStream(Stream inner)
+        : base(inner)
     {
-        _source = new BufferedSource(inner);
-    }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
     }
 
     public override int Read(Span<byte> buffer)
@@ -58,22 +42,22 @@ internal sealed class GzipDecoderStream : Stream
 
         while (!_done)
         {
-            if (_inflater is null)
+            if (Decoder is null)
             {
-                if (!_source.Ensure(1))
+                if (!Source.Ensure(1))
                 {
                     _done = true;
                     break;
                 }
 
                 ReadHeader();
-                _inflater = new DeflateStream(_source, CompressionMode.Decompress, leaveOpen: true);
-                _dataStart = _source.Offset;
+                Decoder = new DeflateStream(Source, CompressionMode.Decompress, leaveOpen: true);
+                _dataStart = Source.Offset;
                 _crc = 0;
                 _size = 0;
             }
 
-            int n = _inflater.Read(buffer);
+            int n = Decoder.Read(buffer);
             if (n > 0)
             {
                 _crc = Crc32.Compute(_crc, buffer[..n]);
@@ -81,8 +65,8 @@ internal sealed class GzipDecoderStream : Stream
                 return n;
             }
 
-            _inflater.Dispose();
-            _inflater = null;
+            Decoder.Dispose();
+            Decoder = null;
             ReadTrailer();
             _anyMember = true;
         }
@@ -90,32 +74,9 @@ internal sealed class GzipDecoderStream : Stream
         return 0;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _inflater?.Dispose();
-            _source.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
     private void ReadHeader()
     {
-        ReadOnlySpan<byte> start = _source.Available;
+        ReadOnlySpan<byte> start = Source.Available;
         if (start[0] != 0x1F || (start.Length > 1 && start[1] != 0x8B))
         {
             throw _anyMember
@@ -123,12 +84,12 @@ internal sealed class GzipDecoderStream : Stream
                 : LarderErrors.CodecDataCorrupt(Codec, "no gzip magic number at the start");
         }
 
-        if (!_source.Ensure(10))
+        if (!Source.Ensure(10))
         {
             throw LarderErrors.CodecDataTruncated(Codec);
         }
 
-        ReadOnlySpan<byte> fixedPart = _source.Available[..10];
+        ReadOnlySpan<byte> fixedPart = Source.Available[..10];
         if (fixedPart[1] != 0x8B)
         {
             throw LarderErrors.CodecDataCorrupt(Codec, "no gzip magic number at the start");
@@ -146,23 +107,23 @@ internal sealed class GzipDecoderStream : Stream
         }
 
         uint headerCrc = Crc32.Compute(fixedPart);
-        _source.Skip(10);
+        Source.Skip(10);
 
         if ((flags & FlagExtra) != 0)
         {
-            if (!_source.Ensure(2))
+            if (!Source.Ensure(2))
             {
                 throw LarderErrors.CodecDataTruncated(Codec);
             }
 
-            int extraLength = BinaryPrimitives.ReadUInt16LittleEndian(_source.Available);
-            if (!_source.Ensure(2 + extraLength))
+            int extraLength = BinaryPrimitives.ReadUInt16LittleEndian(Source.Available);
+            if (!Source.Ensure(2 + extraLength))
             {
                 throw LarderErrors.CodecDataTruncated(Codec);
             }
 
-            headerCrc = Crc32.Compute(headerCrc, _source.Available[..(2 + extraLength)]);
-            _source.Skip(2 + extraLength);
+            headerCrc = Crc32.Compute(headerCrc, Source.Available[..(2 + extraLength)]);
+            Source.Skip(2 + extraLength);
         }
 
         if ((flags & FlagName) != 0)
@@ -177,18 +138,18 @@ internal sealed class GzipDecoderStream : Stream
 
         if ((flags & FlagHeaderCrc) != 0)
         {
-            if (!_source.Ensure(2))
+            if (!Source.Ensure(2))
             {
                 throw LarderErrors.CodecDataTruncated(Codec);
             }
 
-            ushort stored = BinaryPrimitives.ReadUInt16LittleEndian(_source.Available);
+            ushort stored = BinaryPrimitives.ReadUInt16LittleEndian(Source.Available);
             if (stored != (ushort)headerCrc)
             {
                 throw LarderErrors.CodecChecksumMismatch(Codec, "header CRC-16", stored, (ushort)headerCrc);
             }
 
-            _source.Skip(2);
+            Source.Skip(2);
         }
     }
 
@@ -196,16 +157,16 @@ internal sealed class GzipDecoderStream : Stream
     {
         while (true)
         {
-            if (!_source.Ensure(1))
+            if (!Source.Ensure(1))
             {
                 throw LarderErrors.CodecDataTruncated(Codec);
             }
 
-            ReadOnlySpan<byte> available = _source.Available;
+            ReadOnlySpan<byte> available = Source.Available;
             int zero = available.IndexOf((byte)0);
             int take = zero < 0 ? available.Length : zero + 1;
             headerCrc = Crc32.Compute(headerCrc, available[..take]);
-            _source.Skip(take);
+            Source.Skip(take);
             if (zero >= 0)
             {
                 return headerCrc;
@@ -222,12 +183,12 @@ internal sealed class GzipDecoderStream : Stream
         // The deflate data ended somewhere in the last chunks the inflater read; search there. A candidate counts only if
         // the input ends right after it or another member starts there, which rules out chance matches (such as the
         // all-zero trailer of an empty member overlapping the zero byte that ends its deflate data).
-        long end = _source.Offset;
+        long end = Source.Offset;
         long from = Math.Max(_dataStart, end - BufferedSource.Keep);
-        _source.RewindTo(from);
+        Source.RewindTo(from);
         int window = (int)(end - from) + pattern.Length;
-        bool inputEnded = !_source.Ensure(window + 2);
-        ReadOnlySpan<byte> available = _source.Available;
+        bool inputEnded = !Source.Ensure(window + 2);
+        ReadOnlySpan<byte> available = Source.Available;
         int searchEnd = Math.Min(available.Length, window);
         int start = 0;
         bool anyCandidate = false;
@@ -246,7 +207,7 @@ internal sealed class GzipDecoderStream : Stream
             bool nextMember = available.Length >= after + 2 && available[after] == 0x1F && available[after + 1] == 0x8B;
             if (endsInput || nextMember)
             {
-                _source.Skip(after);
+                Source.Skip(after);
                 return;
             }
 
@@ -271,33 +232,17 @@ internal sealed class GzipDecoderStream : Stream
 /// stream cut short or followed by garbage is an error (<see cref="ZLibStream"/> accepts both silently). Preset
 /// dictionaries are refused.
 /// </summary>
-internal sealed class ZlibDecoderStream : Stream
+internal sealed class ZlibDecoderStream : BufferedDecoderStream<DeflateStream>
 {
     private const string Codec = CompressionCodecs.Zlib;
 
-    private readonly BufferedSource _source;
-    private DeflateStream? _inflater;
     private bool _done;
     private uint _adler = 1;
     private long _dataStart;
 
     public ZlibDecoderStream(Stream inner)
+        : base(inner)
     {
-        _source = new BufferedSource(inner);
-    }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
     }
 
     public override int Read(Span<byte> buffer)
@@ -307,14 +252,14 @@ internal sealed class ZlibDecoderStream : Stream
             return 0;
         }
 
-        if (_inflater is null)
+        if (Decoder is null)
         {
             ReadHeader();
-            _inflater = new DeflateStream(_source, CompressionMode.Decompress, leaveOpen: true);
-            _dataStart = _source.Offset;
+            Decoder = new DeflateStream(Source, CompressionMode.Decompress, leaveOpen: true);
+            _dataStart = Source.Offset;
         }
 
-        int n = _inflater.Read(buffer);
+        int n = Decoder.Read(buffer);
         if (n > 0)
         {
             _adler = Adler32.Update(_adler, buffer[..n]);
@@ -322,13 +267,13 @@ internal sealed class ZlibDecoderStream : Stream
         }
 
         _done = true;
-        _source.SkipToEnd();
-        if (_source.Offset - _dataStart < 6)
+        Source.SkipToEnd();
+        if (Source.Offset - _dataStart < 6)
         {
             throw LarderErrors.CodecDataTruncated(Codec);
         }
 
-        uint stored = BinaryPrimitives.ReadUInt32BigEndian(_source.TailBytes(4));
+        uint stored = BinaryPrimitives.ReadUInt32BigEndian(Source.TailBytes(4));
         if (stored != _adler)
         {
             throw LarderErrors.CodecChecksumMismatch(Codec, "Adler-32 trailer (or the stream is truncated or followed by other bytes)", stored, _adler);
@@ -337,38 +282,15 @@ internal sealed class ZlibDecoderStream : Stream
         return 0;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _inflater?.Dispose();
-            _source.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
     private void ReadHeader()
     {
-        if (!_source.Ensure(2))
+        if (!Source.Ensure(2))
         {
             throw LarderErrors.CodecDataTruncated(Codec);
         }
 
-        byte cmf = _source.Available[0];
-        byte flg = _source.Available[1];
+        byte cmf = Source.Available[0];
+        byte flg = Source.Available[1];
         if ((cmf & 0x0F) != 8 || (cmf >> 4) > 7 || ((cmf << 8) | flg) % 31 != 0)
         {
             throw LarderErrors.CodecDataCorrupt(Codec, "invalid zlib header");
@@ -379,6 +301,6 @@ internal sealed class ZlibDecoderStream : Stream
             throw LarderErrors.CodecFeatureNotSupported(Codec, "preset dictionary", "decompress it with the program and dictionary that wrote it");
         }
 
-        _source.Skip(2);
+        Source.Skip(2);
     }
 }

@@ -9,7 +9,7 @@ namespace Larder.Compression;
 /// which writes nothing at all when no bytes were written to it, so that empty input still produces a valid gzip member,
 /// zlib stream or deflate block (the gzip tool rejects an empty file). Disposes the inner stream unless leaveOpen.
 /// </summary>
-internal sealed class EmptySafeEncoderStream : Stream
+internal sealed class EmptySafeEncoderStream : WriteOnlyCodecStream
 {
     private readonly Stream _encoder;
     private readonly Stream _inner;
@@ -30,19 +30,7 @@ internal sealed class EmptySafeEncoderStream : Stream
         _emptyEncoding = emptyEncoding;
     }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
     public override bool CanWrite => !_disposed;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -53,10 +41,6 @@ internal sealed class EmptySafeEncoderStream : Stream
             _encoder.Write(buffer);
         }
     }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    public override void WriteByte(byte value) => Write(new ReadOnlySpan<byte>(in value));
 
     public override void Flush()
     {
@@ -70,12 +54,6 @@ internal sealed class EmptySafeEncoderStream : Stream
             _inner.Flush();
         }
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -111,7 +89,7 @@ internal sealed class EmptySafeEncoderStream : Stream
 /// buffer whose failures are remembered and rethrown when the stream is disposed. Disposes the inner stream unless
 /// leaveOpen.
 /// </summary>
-internal sealed class Bzip2EncoderStream : Stream
+internal sealed class Bzip2EncoderStream : WriteOnlyCodecStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -127,19 +105,7 @@ internal sealed class Bzip2EncoderStream : Stream
         _encoder = new BZip2OutputStream(_sink, blockSize) { IsStreamOwner = false };
     }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
     public override bool CanWrite => !_disposed;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override void Write(byte[] buffer, int offset, int count)
     {
@@ -153,12 +119,6 @@ internal sealed class Bzip2EncoderStream : Stream
         ObjectDisposedException.ThrowIf(_disposed, this);
         _sink.Flush();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -189,7 +149,7 @@ internal sealed class Bzip2EncoderStream : Stream
     }
 
     /// <summary>A write buffer over the destination that remembers the first exception the destination throws.</summary>
-    private sealed class BufferedWriteGuard : Stream
+    private sealed class BufferedWriteGuard : WriteOnlyCodecStream
     {
         private const int Size = 64 * 1024;
         private readonly Stream _inner;
@@ -203,19 +163,7 @@ internal sealed class Bzip2EncoderStream : Stream
 
         public ExceptionDispatchInfo? Failure { get; private set; }
 
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
         public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
 
         public override void WriteByte(byte value)
         {
@@ -241,12 +189,6 @@ internal sealed class Bzip2EncoderStream : Stream
             Drain();
             Guard(() => _inner.Flush());
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -5,7 +5,7 @@ namespace Larder.Compression;
 /// codecs that only speak <see cref="Stream"/> can work on spans without copying. Valid only inside the <c>fixed</c>
 /// scope that produced the pointer. A write past the end sets <see cref="Overflowed"/> and throws <see cref="IOException"/>.
 /// </summary>
-internal sealed unsafe class FixedMemoryStream : Stream
+internal sealed unsafe class FixedMemoryStream : CodecStream
 {
     private readonly byte* _pointer;
     private readonly int _length;
@@ -26,8 +26,6 @@ internal sealed unsafe class FixedMemoryStream : Stream
     public int BytesProcessed => _position;
 
     public override bool CanRead => !_writable;
-
-    public override bool CanSeek => false;
 
     public override bool CanWrite => _writable;
 
@@ -84,8 +82,4 @@ internal sealed unsafe class FixedMemoryStream : Stream
     public override void Flush()
     {
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -9,22 +9,22 @@ namespace Larder.Compression;
 /// <c>lz4 -l</c> format).
 /// </summary>
 /// <remarks>Thread-safe: each call rents its own <c>LZ4F_cctx</c> / <c>LZ4F_dctx</c> from the instance's pools.</remarks>
-internal sealed unsafe class Lz4FrameCodec : CompressionCodec
+internal sealed unsafe class Lz4FrameCodec : PooledNativeCodec<Lz4FrameCompressionContextHandle, Lz4FrameDecompressionContextHandle>
 {
     private const int ChunkSize = 256 * 1024;
 
     private readonly bool _checksum;
     private readonly int _level;
-    private readonly NativeContextPool<Lz4FrameCompressionContextHandle> _compressors;
-    private readonly NativeContextPool<Lz4FrameDecompressionContextHandle> _decompressors;
 
     public Lz4FrameCodec(CompressionOptions options)
-        : base(CompressionCodecs.Lz4, Lz4BlockCodec.ResolveLz4Level(CompressionCodecs.Lz4, options.Level))
+        : base(
+            CompressionCodecs.Lz4,
+            Lz4BlockCodec.ResolveLz4Level(CompressionCodecs.Lz4, options.Level),
+            Lz4FrameCompressionContextHandle.Create,
+            Lz4FrameDecompressionContextHandle.Create)
     {
         _level = Level ?? Lz4Native.DefaultLevel;
         _checksum = options.ContentChecksum;
-        _compressors = new NativeContextPool<Lz4FrameCompressionContextHandle>(Lz4FrameCompressionContextHandle.Create);
-        _decompressors = new NativeContextPool<Lz4FrameDecompressionContextHandle>(Lz4FrameDecompressionContextHandle.Create);
     }
 
     protected override long GetMaxCompressedLengthCore(int inputLength)
@@ -42,34 +42,14 @@ internal sealed unsafe class Lz4FrameCodec : CompressionCodec
 
     protected override int CompressCore(ReadOnlySpan<byte> source, Span<byte> destination)
     {
+        // LZ4F insists on room for the worst case; otherwise compress aside and copy if the real output fits.
         int bound = GetMaxCompressedLength(source.Length);
-        if (destination.Length >= bound)
-        {
-            return CompressFrame(source, destination);
-        }
-
-        // LZ4F insists on room for the worst case; compress aside and copy if the real output fits.
-        byte[] scratch = ArrayPool<byte>.Shared.Rent(bound);
-        try
-        {
-            int written = CompressFrame(source, scratch);
-            if (written > destination.Length)
-            {
-                throw DestinationTooSmall(destination.Length);
-            }
-
-            scratch.AsSpan(0, written).CopyTo(destination);
-            return written;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(scratch);
-        }
+        return destination.Length >= bound ? CompressFrame(source, destination) : CompressAside(source, destination, bound);
     }
 
     protected override void DecompressCore(ReadOnlySpan<byte> source, Span<byte> destination)
     {
-        Lz4FrameDecompressionContextHandle context = _decompressors.Rent();
+        Lz4FrameDecompressionContextHandle context = Decompressors.Rent();
         byte dummy = 0;
         try
         {
@@ -122,7 +102,7 @@ internal sealed unsafe class Lz4FrameCodec : CompressionCodec
         finally
         {
             Lz4Native.LZ4F_resetDecompressionContext(context);
-            _decompressors.Return(context);
+            Decompressors.Return(context);
         }
     }
 
@@ -133,7 +113,7 @@ internal sealed unsafe class Lz4FrameCodec : CompressionCodec
             return 0;
         }
 
-        Lz4FrameDecompressionContextHandle context = _decompressors.Rent();
+        Lz4FrameDecompressionContextHandle context = Decompressors.Rent();
         try
         {
             fixed (byte* src = source)
@@ -141,17 +121,10 @@ internal sealed unsafe class Lz4FrameCodec : CompressionCodec
                 var options = default(Lz4DecompressOptions);
                 nuint srcLength = (nuint)source.Length;
                 nuint srcPos = 0;
-                long total = 0;
-                byte probe = 0;
+                var limited = new LimitedOutput(destination, maxOutputLength, ChunkSize, Name, stackalloc byte[1]);
                 while (true)
                 {
-                    long remaining = maxOutputLength - total;
-                    Span<byte> output = remaining > 0 ? destination.GetSpan((int)Math.Min(remaining, ChunkSize)) : new Span<byte>(&probe, 1);
-                    if (remaining > 0 && output.Length > remaining)
-                    {
-                        output = output[..(int)remaining];
-                    }
-
+                    Span<byte> output = limited.Next();
                     nuint hint;
                     nuint dstSize = (nuint)output.Length;
                     nuint srcSize = srcLength - srcPos;
@@ -166,24 +139,12 @@ internal sealed unsafe class Lz4FrameCodec : CompressionCodec
                     }
 
                     srcPos += srcSize;
-                    if (remaining == 0)
-                    {
-                        if (dstSize > 0)
-                        {
-                            throw LarderErrors.CodecOutputLimitExceeded(Name, maxOutputLength);
-                        }
-                    }
-                    else if (dstSize > 0)
-                    {
-                        destination.Advance((int)dstSize);
-                        total += (long)dstSize;
-                    }
-
+                    limited.Commit((int)dstSize);
                     if (srcPos == srcLength)
                     {
                         if (hint == 0)
                         {
-                            return total;
+                            return limited.Total;
                         }
 
                         if (dstSize < (nuint)output.Length)
@@ -201,21 +162,15 @@ internal sealed unsafe class Lz4FrameCodec : CompressionCodec
         finally
         {
             Lz4Native.LZ4F_resetDecompressionContext(context);
-            _decompressors.Return(context);
+            Decompressors.Return(context);
         }
     }
 
     protected override Stream CreateCompressorCore(Stream inner, bool leaveOpen)
-        => new Lz4FrameCompressStream(_compressors, _level, _checksum, inner, leaveOpen);
+        => new Lz4FrameCompressStream(Compressors, _level, _checksum, inner, leaveOpen);
 
     protected override Stream CreateDecompressorCore(Stream inner, bool leaveOpen)
-        => new Lz4FrameDecompressStream(_decompressors, inner, leaveOpen);
-
-    protected override void DisposeCore()
-    {
-        _compressors.Dispose();
-        _decompressors.Dispose();
-    }
+        => new Lz4FrameDecompressStream(Decompressors, inner, leaveOpen);
 
     /// <summary>After the input ran out: whether the frame still has decoded bytes the destination had no room for.</summary>
     private static bool HasPendingOutput(Lz4FrameDecompressionContextHandle context)
@@ -230,9 +185,9 @@ internal sealed unsafe class Lz4FrameCodec : CompressionCodec
     }
 
     /// <summary>One frame; <paramref name="destination"/> must hold LZ4F_compressFrameBound bytes.</summary>
-    private int CompressFrame(ReadOnlySpan<byte> source, Span<byte> destination)
+    private protected override int CompressFrame(ReadOnlySpan<byte> source, Span<byte> destination)
     {
-        Lz4FrameCompressionContextHandle context = _compressors.Rent();
+        Lz4FrameCompressionContextHandle context = Compressors.Rent();
         byte dummy = 0;
         try
         {
@@ -255,7 +210,7 @@ internal sealed unsafe class Lz4FrameCodec : CompressionCodec
         }
         finally
         {
-            _compressors.Return(context);
+            Compressors.Return(context);
         }
     }
 

@@ -8,7 +8,7 @@ namespace Larder.Compression;
 /// ([u32 BE size][u32 BE compressed size][raw block]) when full, on <see cref="Flush"/> and on dispose (an empty stream
 /// becomes one empty block, like the span API). Uses the codec's pooled compressor states. Not thread-safe.
 /// </summary>
-internal sealed class Lz4HadoopCompressStream : Stream
+internal sealed class Lz4HadoopCompressStream : WriteOnlyCodecStream
 {
     private readonly Lz4BlockCodec _codec;
     private readonly Stream _inner;
@@ -27,19 +27,7 @@ internal sealed class Lz4HadoopCompressStream : Stream
         _output = ArrayPool<byte>.Shared.Rent(8 + (int)Lz4Native.BlockBound(Lz4HadoopCodec.BlockSize));
     }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
     public override bool CanWrite => _input is not null;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -57,8 +45,6 @@ internal sealed class Lz4HadoopCompressStream : Stream
         }
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
     public override void Flush()
     {
         ObjectDisposedException.ThrowIf(_input is null, this);
@@ -69,12 +55,6 @@ internal sealed class Lz4HadoopCompressStream : Stream
 
         _inner.Flush();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -131,7 +111,7 @@ internal sealed class Lz4HadoopCompressStream : Stream
 /// bytes actually arrive (a block's output is at most about 255 times its input), so a hostile size field cannot make it
 /// allocate much more than the data justifies. Does not dispose the source.
 /// </summary>
-internal sealed class Lz4HadoopDecompressStream : Stream
+internal sealed class Lz4HadoopDecompressStream : ReadOnlyCodecStream
 {
     private const string Codec = CompressionCodecs.Lz4Hadoop;
     private const int InitialBuffer = 64 * 1024;
@@ -151,18 +131,6 @@ internal sealed class Lz4HadoopDecompressStream : Stream
     }
 
     public override bool CanRead => !_disposed;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override int Read(Span<byte> buffer)
     {
@@ -185,18 +153,6 @@ internal sealed class Lz4HadoopDecompressStream : Stream
         _outPos += n;
         return n;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -91,6 +91,26 @@ internal static unsafe partial class Lz4Native
 
     public static string ErrorName(nuint code) => Marshal.PtrToStringUTF8((nint)LZ4F_getErrorName(code)) ?? $"error {code}";
 
+    /// <summary>A new <c>LZ4F_cctx</c> (<paramref name="compression"/>) or <c>LZ4F_dctx</c>, for a handle to own.</summary>
+    /// <exception cref="LarderException">The library is missing, or it could not create the context.</exception>
+    public static nint CreateFrameContext(bool compression)
+    {
+        nint pointer = 0;
+        nuint code = NativeLibraryGuard.Call(CompressionCodecs.Lz4, Library, Package, () =>
+        {
+            nint p;
+            nuint result = compression ? LZ4F_createCompressionContext(&p, FrameVersion) : LZ4F_createDecompressionContext(&p, FrameVersion);
+            pointer = p;
+            return result;
+        });
+        if (IsError(code) || pointer == 0)
+        {
+            throw LarderErrors.CodecCompressionFailed(CompressionCodecs.Lz4, IsError(code) ? ErrorName(code) : "no context");
+        }
+
+        return pointer;
+    }
+
     /// <summary>LZ4_compressBound: the largest raw block for <paramref name="inputSize"/> bytes (0 if too large).</summary>
     public static long BlockBound(long inputSize) => inputSize > MaxInputSize || inputSize < 0 ? 0 : inputSize + (inputSize / 255) + 16;
 
@@ -156,30 +176,15 @@ internal struct Lz4DecompressOptions
 }
 
 /// <summary>Owns one <c>LZ4F_cctx</c>; freed with <c>LZ4F_freeCompressionContext</c>.</summary>
-internal sealed class Lz4FrameCompressionContextHandle : SafeHandle
+internal sealed class Lz4FrameCompressionContextHandle : NativePointerHandle
 {
     private Lz4FrameCompressionContextHandle()
-        : base(IntPtr.Zero, ownsHandle: true)
     {
     }
 
-    public override bool IsInvalid => handle == IntPtr.Zero;
-
-    public static unsafe Lz4FrameCompressionContextHandle Create()
+    public static Lz4FrameCompressionContextHandle Create()
     {
-        nint pointer = 0;
-        nuint code = NativeLibraryGuard.Call(CompressionCodecs.Lz4, Lz4Native.Library, Lz4Native.Package, () =>
-        {
-            nint p;
-            nuint result = Lz4Native.LZ4F_createCompressionContext(&p, Lz4Native.FrameVersion);
-            pointer = p;
-            return result;
-        });
-        if (Lz4Native.IsError(code) || pointer == 0)
-        {
-            throw LarderErrors.CodecCompressionFailed(CompressionCodecs.Lz4, Lz4Native.IsError(code) ? Lz4Native.ErrorName(code) : "no context");
-        }
-
+        nint pointer = Lz4Native.CreateFrameContext(compression: true);
         var context = new Lz4FrameCompressionContextHandle();
         context.SetHandle(pointer);
         return context;
@@ -193,30 +198,15 @@ internal sealed class Lz4FrameCompressionContextHandle : SafeHandle
 }
 
 /// <summary>Owns one <c>LZ4F_dctx</c>; freed with <c>LZ4F_freeDecompressionContext</c>.</summary>
-internal sealed class Lz4FrameDecompressionContextHandle : SafeHandle
+internal sealed class Lz4FrameDecompressionContextHandle : NativePointerHandle
 {
     private Lz4FrameDecompressionContextHandle()
-        : base(IntPtr.Zero, ownsHandle: true)
     {
     }
 
-    public override bool IsInvalid => handle == IntPtr.Zero;
-
-    public static unsafe Lz4FrameDecompressionContextHandle Create()
+    public static Lz4FrameDecompressionContextHandle Create()
     {
-        nint pointer = 0;
-        nuint code = NativeLibraryGuard.Call(CompressionCodecs.Lz4, Lz4Native.Library, Lz4Native.Package, () =>
-        {
-            nint p;
-            nuint result = Lz4Native.LZ4F_createDecompressionContext(&p, Lz4Native.FrameVersion);
-            pointer = p;
-            return result;
-        });
-        if (Lz4Native.IsError(code) || pointer == 0)
-        {
-            throw LarderErrors.CodecCompressionFailed(CompressionCodecs.Lz4, Lz4Native.IsError(code) ? Lz4Native.ErrorName(code) : "no context");
-        }
-
+        nint pointer = Lz4Native.CreateFrameContext(compression: false);
         var context = new Lz4FrameDecompressionContextHandle();
         context.SetHandle(pointer);
         return context;
@@ -233,14 +223,11 @@ internal sealed class Lz4FrameDecompressionContextHandle : SafeHandle
 /// Owns the state memory of the LZ4 block compressor (<c>LZ4_stream_t</c>, or <c>LZ4_streamHC_t</c> for levels 3-12),
 /// allocated with <see cref="NativeMemory.AlignedAlloc"/> and reused by <c>LZ4_compress_*_extState*</c>.
 /// </summary>
-internal sealed unsafe class Lz4BlockStateHandle : SafeHandle
+internal sealed unsafe class Lz4BlockStateHandle : NativePointerHandle
 {
     private Lz4BlockStateHandle()
-        : base(IntPtr.Zero, ownsHandle: true)
     {
     }
-
-    public override bool IsInvalid => handle == IntPtr.Zero;
 
     public static Lz4BlockStateHandle Create(bool highCompression, string codec)
     {

@@ -53,7 +53,7 @@ internal sealed class NoneCodec : CompressionCodec
 }
 
 /// <summary>A read-only or write-only view of another stream; disposes it unless <c>leaveOpen</c>.</summary>
-internal sealed class PassThroughStream : Stream
+internal sealed class PassThroughStream : CodecStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -69,17 +69,7 @@ internal sealed class PassThroughStream : Stream
 
     public override bool CanRead => !_disposed && !_writing;
 
-    public override bool CanSeek => false;
-
     public override bool CanWrite => !_disposed && _writing;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override int Read(Span<byte> buffer)
     {
@@ -109,10 +99,6 @@ internal sealed class PassThroughStream : Stream
             _inner.Flush();
         }
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -12,54 +12,29 @@ namespace Larder.Compression;
 /// window; known-size decoding writes straight into the destination and needs no window.
 /// </summary>
 /// <remarks>Thread-safe: each call rents its own context from the instance's pool. Dispose frees the pooled contexts.</remarks>
-internal sealed unsafe class ZstdCodec : CompressionCodec
+internal sealed unsafe class ZstdCodec : PooledNativeCodec<ZstdCompressionContextHandle, ZstdDecompressionContextHandle>
 {
     private const int ChunkSize = 256 * 1024;
 
-    private readonly NativeContextPool<ZstdCompressionContextHandle> _compressors;
-    private readonly NativeContextPool<ZstdDecompressionContextHandle> _decompressors;
-
     public ZstdCodec(CompressionOptions options)
-        : base(CompressionCodecs.Zstd, ResolveZstdLevel(options.Level))
+        : base(CompressionCodecs.Zstd, ResolveZstdLevel(options.Level), CompressorFactory(options), ZstdDecompressionContextHandle.Create)
     {
-        int level = Level ?? ZstdNative.DefaultLevel;
-        bool checksum = options.ContentChecksum;
-        _compressors = new NativeContextPool<ZstdCompressionContextHandle>(() => ZstdCompressionContextHandle.Create(level, checksum));
-        _decompressors = new NativeContextPool<ZstdDecompressionContextHandle>(ZstdDecompressionContextHandle.Create);
     }
 
     protected override long GetMaxCompressedLengthCore(int inputLength) => ZstdNative.CompressBound(inputLength);
 
     protected override int CompressCore(ReadOnlySpan<byte> source, Span<byte> destination)
     {
+        // zstd may need a little more room than the final size while it works; otherwise compress aside and copy if it fits.
         long bound = ZstdNative.CompressBound(source.Length);
-        if (destination.Length >= bound || bound > Array.MaxLength)
-        {
-            return CompressFrame(source, destination);
-        }
-
-        // zstd may need a little more room than the final size while it works; compress aside and copy if it fits.
-        byte[] scratch = ArrayPool<byte>.Shared.Rent((int)bound);
-        try
-        {
-            int written = CompressFrame(source, scratch);
-            if (written > destination.Length)
-            {
-                throw DestinationTooSmall(destination.Length);
-            }
-
-            scratch.AsSpan(0, written).CopyTo(destination);
-            return written;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(scratch);
-        }
+        return destination.Length >= bound || bound > Array.MaxLength
+            ? CompressFrame(source, destination)
+            : CompressAside(source, destination, (int)bound);
     }
 
-    private int CompressFrame(ReadOnlySpan<byte> source, Span<byte> destination)
+    private protected override int CompressFrame(ReadOnlySpan<byte> source, Span<byte> destination)
     {
-        ZstdCompressionContextHandle context = _compressors.Rent();
+        ZstdCompressionContextHandle context = Compressors.Rent();
         try
         {
             fixed (byte* src = source)
@@ -78,13 +53,13 @@ internal sealed unsafe class ZstdCodec : CompressionCodec
         }
         finally
         {
-            _compressors.Return(context);
+            Compressors.Return(context);
         }
     }
 
     protected override void DecompressCore(ReadOnlySpan<byte> source, Span<byte> destination)
     {
-        ZstdDecompressionContextHandle context = _decompressors.Rent();
+        ZstdDecompressionContextHandle context = Decompressors.Rent();
         try
         {
             fixed (byte* src = source)
@@ -106,7 +81,7 @@ internal sealed unsafe class ZstdCodec : CompressionCodec
         }
         finally
         {
-            _decompressors.Return(context);
+            Decompressors.Return(context);
         }
     }
 
@@ -117,7 +92,7 @@ internal sealed unsafe class ZstdCodec : CompressionCodec
             return 0;
         }
 
-        ZstdDecompressionContextHandle context = _decompressors.Rent();
+        ZstdDecompressionContextHandle context = Decompressors.Rent();
         try
         {
             fixed (byte* src = source)
@@ -161,21 +136,15 @@ internal sealed unsafe class ZstdCodec : CompressionCodec
         finally
         {
             ZstdNative.ZSTD_DCtx_reset(context, ZstdNative.ResetSessionOnly);
-            _decompressors.Return(context);
+            Decompressors.Return(context);
         }
     }
 
     protected override Stream CreateCompressorCore(Stream inner, bool leaveOpen)
-        => new ZstdCompressStream(_compressors, inner, leaveOpen);
+        => new ZstdCompressStream(Compressors, inner, leaveOpen);
 
     protected override Stream CreateDecompressorCore(Stream inner, bool leaveOpen)
-        => new ZstdDecompressStream(_decompressors, inner, leaveOpen);
-
-    protected override void DisposeCore()
-    {
-        _compressors.Dispose();
-        _decompressors.Dispose();
-    }
+        => new ZstdDecompressStream(Decompressors, inner, leaveOpen);
 
     private static int? ResolveZstdLevel(int? level)
     {
@@ -183,20 +152,21 @@ internal sealed unsafe class ZstdCodec : CompressionCodec
         return resolved == 0 ? ZstdNative.DefaultLevel : resolved;
     }
 
+    /// <summary>Creates compression contexts with the options' level and checksum flag (fixed now, not read later).</summary>
+    private static Func<ZstdCompressionContextHandle> CompressorFactory(CompressionOptions options)
+    {
+        int level = ResolveZstdLevel(options.Level) ?? ZstdNative.DefaultLevel;
+        bool checksum = options.ContentChecksum;
+        return () => ZstdCompressionContextHandle.Create(level, checksum);
+    }
+
     private long DecompressStreaming(ZstdDecompressionContextHandle context, byte* src, int length, IBufferWriter<byte> destination, long limit)
     {
         var input = new ZstdInBuffer { Source = src, Size = (nuint)length, Position = 0 };
-        long total = 0;
-        byte probe = 0;
+        var limited = new LimitedOutput(destination, limit, ChunkSize, Name, stackalloc byte[1]);
         while (true)
         {
-            long remaining = limit - total;
-            Span<byte> output = remaining > 0 ? destination.GetSpan((int)Math.Min(remaining, ChunkSize)) : new Span<byte>(&probe, 1);
-            if (output.Length > remaining && remaining > 0)
-            {
-                output = output[..(int)remaining];
-            }
-
+            Span<byte> output = limited.Next();
             nuint result;
             nuint produced;
             fixed (byte* dst = output)
@@ -211,24 +181,12 @@ internal sealed unsafe class ZstdCodec : CompressionCodec
                 throw ZstdNative.DecodeError(result);
             }
 
-            if (remaining == 0)
-            {
-                if (produced > 0)
-                {
-                    throw LarderErrors.CodecOutputLimitExceeded(Name, limit);
-                }
-            }
-            else if (produced > 0)
-            {
-                destination.Advance((int)produced);
-                total += (long)produced;
-            }
-
+            limited.Commit((int)produced);
             if (input.Position == input.Size)
             {
                 if (result == 0)
                 {
-                    return total;
+                    return limited.Total;
                 }
 
                 if (produced < (nuint)output.Length)

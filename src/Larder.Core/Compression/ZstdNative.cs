@@ -125,14 +125,11 @@ internal unsafe struct ZstdOutBuffer
 }
 
 /// <summary>Owns one <c>ZSTD_CCtx</c> (also used as <c>ZSTD_CStream</c>); freed with <c>ZSTD_freeCCtx</c>.</summary>
-internal sealed class ZstdCompressionContextHandle : SafeHandle
+internal sealed class ZstdCompressionContextHandle : NativePointerHandle
 {
     private ZstdCompressionContextHandle()
-        : base(IntPtr.Zero, ownsHandle: true)
     {
     }
-
-    public override bool IsInvalid => handle == IntPtr.Zero;
 
     /// <summary>A new context with the level and checksum flag set (they stick across <c>ZSTD_compress2</c> calls).</summary>
     public static ZstdCompressionContextHandle Create(int level, bool checksum)
@@ -168,14 +165,11 @@ internal sealed class ZstdCompressionContextHandle : SafeHandle
 }
 
 /// <summary>Owns one <c>ZSTD_DCtx</c> (also used as <c>ZSTD_DStream</c>); freed with <c>ZSTD_freeDCtx</c>.</summary>
-internal sealed class ZstdDecompressionContextHandle : SafeHandle
+internal sealed class ZstdDecompressionContextHandle : NativePointerHandle
 {
     private ZstdDecompressionContextHandle()
-        : base(IntPtr.Zero, ownsHandle: true)
     {
     }
-
-    public override bool IsInvalid => handle == IntPtr.Zero;
 
     /// <summary>A new context with default parameters (window up to 2^27 bytes, as the zstd tool without --long).</summary>
     public static ZstdDecompressionContextHandle Create()

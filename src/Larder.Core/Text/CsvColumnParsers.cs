@@ -168,6 +168,48 @@ internal abstract class ValueParser<T> : CsvColumnParser
     private protected override bool TokenParses(ReadOnlySpan<byte> token) => TryParse(token, out _);
 }
 
+/// <summary>A <see cref="ValueParser{T}"/> whose values go into a <see cref="PrimitiveArrayBuilder{T}"/>.</summary>
+internal abstract class PrimitiveValueParser<T> : ValueParser<T>
+    where T : unmanaged
+{
+    private readonly PrimitiveArrayBuilder<T> _builder;
+
+    private protected PrimitiveValueParser(ArrowType type, bool nullable, CsvValueConfig config, int capacity)
+        : base(type, nullable, config)
+        => _builder = new PrimitiveArrayBuilder<T>(type, capacity);
+
+    public sealed override IArrowArray Build() => _builder.Build();
+
+    private protected sealed override void AppendNullCore() => _builder.AppendNull();
+
+    private protected sealed override void AppendValue(T value) => _builder.Append(value);
+}
+
+/// <summary>
+/// float and half-float columns: unquoted float specials (nan, inf, ...) are values even when they are null tokens;
+/// other null tokens that parse as numbers are nulls.
+/// </summary>
+internal abstract class FloatValueParser<T> : PrimitiveValueParser<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private protected FloatValueParser(ArrowType type, bool nullable, CsvValueConfig config, int capacity)
+        : base(type, nullable, config, capacity)
+    {
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public sealed override ParseStatus Append(ReadOnlySpan<byte> value, bool quoted)
+        => !quoted && TextParse.TryParseFloatSpecial(value, out double special) ? AppendSpecial(T.CreateTruncating(special)) : base.Append(value, quoted);
+
+    private protected sealed override bool TokenParses(ReadOnlySpan<byte> token) => !TextParse.TryParseFloatSpecial(token, out _) && TryParse(token, out _);
+
+    private ParseStatus AppendSpecial(T value)
+    {
+        AppendValue(value);
+        return ParseStatus.Ok;
+    }
+}
+
 /// <summary>
 /// A fixed-width column of known maximum length written in place: values go straight into one 64-byte aligned buffer
 /// allocated up front (no per-value capacity checks or bitmap work while there are no nulls); the validity bitmap is
@@ -423,18 +465,13 @@ internal sealed class BoolParser : ValueParser<bool>
     private protected override void AppendValue(bool value) => _builder.Append(value);
 }
 
-internal sealed class NarrowIntParser<T> : ValueParser<T>
+internal sealed class NarrowIntParser<T> : PrimitiveValueParser<T>
     where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
 {
-    private readonly PrimitiveArrayBuilder<T> _builder;
-
     public NarrowIntParser(ArrowType type, bool nullable, CsvValueConfig config, int capacity)
-        : base(type, nullable, config)
-        => _builder = new PrimitiveArrayBuilder<T>(type, capacity);
-
-    public override IArrowArray Build() => _builder.Build();
-
-    private protected override void AppendNullCore() => _builder.AppendNull();
+        : base(type, nullable, config, capacity)
+    {
+    }
 
     private protected override bool TryParse(ReadOnlySpan<byte> value, out T result)
     {
@@ -447,113 +484,54 @@ internal sealed class NarrowIntParser<T> : ValueParser<T>
         result = T.CreateTruncating(v);
         return true;
     }
-
-    private protected override void AppendValue(T value) => _builder.Append(value);
 }
 
-internal sealed class UInt64Parser : ValueParser<ulong>
+internal sealed class UInt64Parser : PrimitiveValueParser<ulong>
 {
-    private readonly PrimitiveArrayBuilder<ulong> _builder;
-
     public UInt64Parser(ArrowType type, bool nullable, CsvValueConfig config, int capacity)
-        : base(type, nullable, config)
-        => _builder = new PrimitiveArrayBuilder<ulong>(type, capacity);
-
-    public override IArrowArray Build() => _builder.Build();
-
-    private protected override void AppendNullCore() => _builder.AppendNull();
+        : base(type, nullable, config, capacity)
+    {
+    }
 
     private protected override bool TryParse(ReadOnlySpan<byte> value, out ulong result) => TextParse.TryParseUInt64(value, out result);
-
-    private protected override void AppendValue(ulong value) => _builder.Append(value);
 }
 
-internal sealed class SingleParser : ValueParser<float>
+internal sealed class SingleParser : FloatValueParser<float>
 {
-    private readonly PrimitiveArrayBuilder<float> _builder;
-
     public SingleParser(ArrowType type, bool nullable, CsvValueConfig config, int capacity)
-        : base(type, nullable, config)
-        => _builder = new PrimitiveArrayBuilder<float>(type, capacity);
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override ParseStatus Append(ReadOnlySpan<byte> value, bool quoted)
-        => !quoted && TextParse.TryParseFloatSpecial(value, out double special) ? AppendSpecial((float)special) : base.Append(value, quoted);
-
-    public override IArrowArray Build() => _builder.Build();
-
-    private ParseStatus AppendSpecial(float value)
+        : base(type, nullable, config, capacity)
     {
-        _builder.Append(value);
-        return ParseStatus.Ok;
     }
-
-    private protected override void AppendNullCore() => _builder.AppendNull();
 
     private protected override bool TryParse(ReadOnlySpan<byte> value, out float result) => TextParse.TryParseSingle(value, out result);
-
-    private protected override bool TokenParses(ReadOnlySpan<byte> token) => !TextParse.TryParseFloatSpecial(token, out _) && TryParse(token, out _);
-
-    private protected override void AppendValue(float value) => _builder.Append(value);
 }
 
-internal sealed class HalfParser : ValueParser<Half>
+internal sealed class HalfParser : FloatValueParser<Half>
 {
-    private readonly PrimitiveArrayBuilder<Half> _builder;
-
     public HalfParser(ArrowType type, bool nullable, CsvValueConfig config, int capacity)
-        : base(type, nullable, config)
-        => _builder = new PrimitiveArrayBuilder<Half>(type, capacity);
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override ParseStatus Append(ReadOnlySpan<byte> value, bool quoted)
-        => !quoted && TextParse.TryParseFloatSpecial(value, out double special) ? AppendSpecial((Half)special) : base.Append(value, quoted);
-
-    public override IArrowArray Build() => _builder.Build();
-
-    private ParseStatus AppendSpecial(Half value)
+        : base(type, nullable, config, capacity)
     {
-        _builder.Append(value);
-        return ParseStatus.Ok;
     }
 
-    private protected override void AppendNullCore() => _builder.AppendNull();
-
     private protected override bool TryParse(ReadOnlySpan<byte> value, out Half result) => TextParse.TryParseHalf(value, out result);
-
-    private protected override bool TokenParses(ReadOnlySpan<byte> token) => !TextParse.TryParseFloatSpecial(token, out _) && TryParse(token, out _);
-
-    private protected override void AppendValue(Half value) => _builder.Append(value);
 }
 
-internal sealed class Date32Parser : ValueParser<int>
+internal sealed class Date32Parser : PrimitiveValueParser<int>
 {
-    private readonly PrimitiveArrayBuilder<int> _builder;
-
     public Date32Parser(ArrowType type, bool nullable, CsvValueConfig config, int capacity)
-        : base(type, nullable, config)
-        => _builder = new PrimitiveArrayBuilder<int>(type, capacity);
-
-    public override IArrowArray Build() => _builder.Build();
-
-    private protected override void AppendNullCore() => _builder.AppendNull();
+        : base(type, nullable, config, capacity)
+    {
+    }
 
     private protected override bool TryParse(ReadOnlySpan<byte> value, out int result) => TextParse.TryParseDate(value, out result);
-
-    private protected override void AppendValue(int value) => _builder.Append(value);
 }
 
-internal sealed class Date64Parser : ValueParser<long>
+internal sealed class Date64Parser : PrimitiveValueParser<long>
 {
-    private readonly PrimitiveArrayBuilder<long> _builder;
-
     public Date64Parser(ArrowType type, bool nullable, CsvValueConfig config, int capacity)
-        : base(type, nullable, config)
-        => _builder = new PrimitiveArrayBuilder<long>(type, capacity);
-
-    public override IArrowArray Build() => _builder.Build();
-
-    private protected override void AppendNullCore() => _builder.AppendNull();
+        : base(type, nullable, config, capacity)
+    {
+    }
 
     private protected override bool TryParse(ReadOnlySpan<byte> value, out long result)
     {
@@ -561,70 +539,54 @@ internal sealed class Date64Parser : ValueParser<long>
         result = days * 86_400_000L;
         return ok;
     }
-
-    private protected override void AppendValue(long value) => _builder.Append(value);
 }
 
-internal sealed class Time32Parser : ValueParser<int>
+internal sealed class Time32Parser : PrimitiveValueParser<int>
 {
-    private readonly PrimitiveArrayBuilder<int> _builder;
     private readonly long _divisor;
 
     public Time32Parser(TimeType type, bool nullable, CsvValueConfig config, int capacity)
-        : base(type, nullable, config)
-    {
-        _builder = new PrimitiveArrayBuilder<int>(type, capacity);
-        _divisor = 1_000_000_000 / Temporal.PerSecond(type.Unit);
-    }
-
-    public override IArrowArray Build() => _builder.Build();
-
-    private protected override void AppendNullCore() => _builder.AppendNull();
+        : base(type, nullable, config, capacity)
+        => _divisor = TimeText.Divisor(type);
 
     private protected override bool TryParse(ReadOnlySpan<byte> value, out int result)
     {
-        result = 0;
-        if (!TextParse.TryParseTimeOfDay(value, out long nanos) || nanos % _divisor != 0)
-        {
-            return false;
-        }
-
-        result = (int)(nanos / _divisor);
-        return true;
+        bool ok = TimeText.TryParse(value, _divisor, out long ticks);
+        result = (int)ticks;
+        return ok;
     }
-
-    private protected override void AppendValue(int value) => _builder.Append(value);
 }
 
-internal sealed class Time64Parser : ValueParser<long>
+internal sealed class Time64Parser : PrimitiveValueParser<long>
 {
-    private readonly PrimitiveArrayBuilder<long> _builder;
     private readonly long _divisor;
 
     public Time64Parser(TimeType type, bool nullable, CsvValueConfig config, int capacity)
-        : base(type, nullable, config)
-    {
-        _builder = new PrimitiveArrayBuilder<long>(type, capacity);
-        _divisor = 1_000_000_000 / Temporal.PerSecond(type.Unit);
-    }
+        : base(type, nullable, config, capacity)
+        => _divisor = TimeText.Divisor(type);
 
-    public override IArrowArray Build() => _builder.Build();
+    private protected override bool TryParse(ReadOnlySpan<byte> value, out long result) => TimeText.TryParse(value, _divisor, out result);
+}
 
-    private protected override void AppendNullCore() => _builder.AppendNull();
+/// <summary>Time-of-day text parsing shared by the time parsers.</summary>
+internal static class TimeText
+{
+    /// <summary>Nanoseconds per unit of <paramref name="type"/>.</summary>
+    public static long Divisor(TimeType type) => 1_000_000_000 / Temporal.PerSecond(type.Unit);
 
-    private protected override bool TryParse(ReadOnlySpan<byte> value, out long result)
+    /// <summary>Parses a time of day in units of <paramref name="divisor"/> nanoseconds; false when digits would be lost.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryParse(ReadOnlySpan<byte> value, long divisor, out long result)
     {
         result = 0;
-        if (!TextParse.TryParseTimeOfDay(value, out long nanos) || nanos % _divisor != 0)
+        if (!TextParse.TryParseTimeOfDay(value, out long nanos) || nanos % divisor != 0)
         {
             return false;
         }
 
-        result = nanos / _divisor;
+        result = nanos / divisor;
         return true;
     }
-
-    private protected override void AppendValue(long value) => _builder.Append(value);
 }
 
 /// <summary>Decimal text parsing shared by the decimal parsers.</summary>
@@ -665,21 +627,13 @@ internal static class DecimalText
     }
 }
 
-internal sealed class Decimal128Parser : ValueParser<Int128>
+internal sealed class Decimal128Parser : PrimitiveValueParser<Int128>
 {
-    private readonly PrimitiveArrayBuilder<Int128> _builder;
     private readonly DecimalType _type;
 
     public Decimal128Parser(DecimalType type, bool nullable, CsvValueConfig config, int capacity)
-        : base(type, nullable, config)
-    {
-        _builder = new PrimitiveArrayBuilder<Int128>(type, capacity);
-        _type = type;
-    }
-
-    public override IArrowArray Build() => _builder.Build();
-
-    private protected override void AppendNullCore() => _builder.AppendNull();
+        : base(type, nullable, config, capacity)
+        => _type = type;
 
     private protected override bool TryParse(ReadOnlySpan<byte> value, out Int128 result)
     {
@@ -692,8 +646,6 @@ internal sealed class Decimal128Parser : ValueParser<Int128>
         result = (Int128)unscaled;
         return true;
     }
-
-    private protected override void AppendValue(Int128 value) => _builder.Append(value);
 }
 
 internal sealed class Decimal256Parser : ValueParser<BigInteger>

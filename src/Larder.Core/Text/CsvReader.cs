@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Larder.Columnar;
 
 namespace Larder.Text;
@@ -21,20 +20,14 @@ namespace Larder.Text;
 /// </remarks>
 public sealed class CsvReader : IAsyncDisposable, IDisposable
 {
-    private readonly Stream _stream;
-    private readonly bool _leaveOpen;
+    private readonly TextBatchReaderCore _core;
     private readonly string? _source;
     private readonly CsvReadOptions _options;
     private readonly CsvValueConfig _config;
-    private readonly TextBlockReader _blocks;
-    private readonly int _parallelism;
     private Schema? _schema;
-    private BatchPipeline? _pipeline;
     private string[] _names = [];
     private int[] _outputColumns = [];
     private int? _inferredFromRows;
-    private bool _enumerated;
-    private bool _disposed;
 
     /// <summary>Creates a reader over <paramref name="stream"/>; nothing is read until the schema or batches are asked for.</summary>
     /// <param name="stream">UTF-8 text, read forward only (it need not be seekable).</param>
@@ -45,15 +38,13 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
     public CsvReader(Stream stream, CsvReadOptions? options = null, bool leaveOpen = false, string? source = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        _stream = stream;
-        _leaveOpen = leaveOpen;
         _options = options ?? new CsvReadOptions();
         Validate(_options);
-        _source = source ?? (stream as FileStream)?.Name;
+        _source = TextBatchReaderCore.SourceName(stream, source);
         _config = new CsvValueConfig(_options);
-        _parallelism = _options.MaxDegreeOfParallelism > 0 ? _options.MaxDegreeOfParallelism : Math.Clamp(Environment.ProcessorCount, 1, 8);
         var scanner = new CsvRecordScanner((byte)_options.Delimiter, (byte)_options.Quote, _options.MaxFieldBytes, _options.MaxRowBytes);
-        _blocks = new TextBlockReader(stream, scanner, _source, nameof(CsvReadOptions.MaxFieldBytes), _options.MaxFieldBytes, nameof(CsvReadOptions.MaxRowBytes), _options.MaxRowBytes);
+        var blocks = new TextBlockReader(stream, scanner, _source, nameof(CsvReadOptions.MaxFieldBytes), _options.MaxFieldBytes, nameof(CsvReadOptions.MaxRowBytes), _options.MaxRowBytes);
+        _core = new TextBatchReaderCore(typeof(CsvReader), stream, leaveOpen, blocks, _options.MaxDegreeOfParallelism, _options.BatchSize, InitializeAsync, ParseBlock);
     }
 
     /// <summary>
@@ -63,18 +54,10 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
     /// </summary>
     /// <exception cref="LarderFormatException">The header or the inference window is malformed.</exception>
     /// <exception cref="LarderUsageException">A projected column does not exist, or the explicit schema does not match.</exception>
-    public async ValueTask<Schema> GetSchemaAsync(CancellationToken cancellationToken = default)
-    {
-        await InitializeAsync(async: true, cancellationToken).ConfigureAwait(false);
-        return _schema!;
-    }
+    public ValueTask<Schema> GetSchemaAsync(CancellationToken cancellationToken = default) => _core.GetSchemaAsync(async: true, cancellationToken);
 
     /// <summary>The synchronous twin of <see cref="GetSchemaAsync"/>.</summary>
-    public Schema GetSchema()
-    {
-        InitializeAsync(async: false, CancellationToken.None).GetAwaiter().GetResult();
-        return _schema!;
-    }
+    public Schema GetSchema() => _core.GetSchemaAsync(async: false, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>
     /// The rows as record batches, in input order. Can be enumerated once per reader; stopping early is fine (the
@@ -82,90 +65,16 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
     /// </summary>
     /// <exception cref="LarderFormatException">The input is malformed (raised when the affected batch is due).</exception>
     /// <exception cref="InvalidOperationException">The batches were already enumerated, or the reader is disposed.</exception>
-    public async IAsyncEnumerable<RecordBatch> ReadBatchesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        StartEnumeration();
-        await InitializeAsync(async: true, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            while (await _pipeline!.NextAsync(async: true, cancellationToken).ConfigureAwait(false) is { } batch)
-            {
-                yield return batch;
-            }
-        }
-        finally
-        {
-            _pipeline?.Abandon();
-        }
-    }
+    public IAsyncEnumerable<RecordBatch> ReadBatchesAsync(CancellationToken cancellationToken = default) => _core.ReadBatchesAsync(cancellationToken);
 
     /// <summary>The synchronous twin of <see cref="ReadBatchesAsync"/>.</summary>
-    public IEnumerable<RecordBatch> ReadBatches()
-    {
-        StartEnumeration();
-        return Enumerate();
-
-        IEnumerable<RecordBatch> Enumerate()
-        {
-            InitializeAsync(async: false, CancellationToken.None).GetAwaiter().GetResult();
-            try
-            {
-                while (_pipeline!.NextAsync(async: false, CancellationToken.None).GetAwaiter().GetResult() is { } batch)
-                {
-                    yield return batch;
-                }
-            }
-            finally
-            {
-                _pipeline?.Abandon();
-            }
-        }
-    }
+    public IEnumerable<RecordBatch> ReadBatches() => _core.ReadBatches();
 
     /// <summary>Releases buffers and, unless <c>leaveOpen</c>, disposes the stream. Idempotent.</summary>
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        _pipeline?.Abandon();
-        _blocks.Dispose();
-        if (!_leaveOpen)
-        {
-            _stream.Dispose();
-        }
-    }
+    public void Dispose() => _core.DisposeAsync(async: false).GetAwaiter().GetResult();
 
     /// <summary>Releases buffers and, unless <c>leaveOpen</c>, disposes the stream asynchronously. Idempotent.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        _pipeline?.Abandon();
-        _blocks.Dispose();
-        if (!_leaveOpen)
-        {
-            await _stream.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private void StartEnumeration()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_enumerated)
-        {
-            throw LarderErrors.TextReaderState("a CsvReader reads its input once and its batches were already enumerated; create a new reader to read again.");
-        }
-
-        _enumerated = true;
-    }
+    public ValueTask DisposeAsync() => _core.DisposeAsync(async: true);
 
     private static void Validate(CsvReadOptions o)
     {
@@ -190,114 +99,85 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
         }
     }
 
-    private async ValueTask InitializeAsync(bool async, CancellationToken cancellationToken)
+    /// <summary>The schema step: header, inference window (into <paramref name="pending"/>), matching and projection.</summary>
+    private async ValueTask<Schema> InitializeAsync(bool async, List<TextBlock> pending, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_schema is not null)
+        var blocks = _core.Blocks;
+        var explicitSchema = _options.Schema;
+        bool infer = explicitSchema is null && _options.InferTypes;
+        List<string>? header = null;
+        bool empty = false;
+        if (_options.HasHeader)
         {
-            return;
-        }
-
-        var pending = new List<TextBlock>();
-        try
-        {
-            var explicitSchema = _options.Schema;
-            bool infer = explicitSchema is null && _options.InferTypes;
-            List<string>? header = null;
-            bool empty = false;
-            if (_options.HasHeader)
+            var headerBlock = await blocks.ReadBlockAsync(async, 1, cancellationToken).ConfigureAwait(false);
+            if (headerBlock is null)
             {
-                var headerBlock = await _blocks.ReadBlockAsync(async, 1, cancellationToken).ConfigureAwait(false);
-                if (headerBlock is null)
-                {
-                    empty = true;
-                    header = [];
-                }
-                else
-                {
-                    try
-                    {
-                        header = ReadHeader(headerBlock);
-                    }
-                    finally
-                    {
-                        headerBlock.Release();
-                    }
-
-                    _blocks.RestartRowNumbers();
-                }
-            }
-
-            if (infer)
-            {
-                long rows = 0;
-                while (rows < _options.InferenceRows
-                    && await _blocks.ReadBlockAsync(async, _options.BatchSize, cancellationToken).ConfigureAwait(false) is { } block)
-                {
-                    pending.Add(block);
-                    rows += block.RowCount;
-                }
-            }
-            else if (header is null && explicitSchema is null
-                && await _blocks.ReadBlockAsync(async, _options.BatchSize, cancellationToken).ConfigureAwait(false) is { } first)
-            {
-                pending.Add(first);
-            }
-
-            string[] names;
-            if (explicitSchema is not null && (header is null || empty))
-            {
-                names = [.. explicitSchema.Fields.Select(f => f.Name)];
-            }
-            else if (header is not null)
-            {
-                names = [.. header];
+                empty = true;
+                header = [];
             }
             else
             {
-                int count = pending.Count > 0 ? CountFields(pending[0]) : 0;
-                names = [.. Enumerable.Range(0, count).Select(i => "f" + i)];
-            }
-
-            var fileFields = MatchSchema(names, explicitSchema, header is not null && !empty, out int[]? schemaOrder);
-            _outputColumns = Project(fileFields, schemaOrder);
-            _names = names;
-            if (infer)
-            {
-                var states = new CsvColumnInference?[names.Length];
-                foreach (int i in _outputColumns)
+                try
                 {
-                    states[i] = new CsvColumnInference();
+                    header = ReadHeader(headerBlock);
+                }
+                finally
+                {
+                    headerBlock.Release();
                 }
 
-                await InferAsync(async, pending, states).ConfigureAwait(false);
-                foreach (int i in _outputColumns)
-                {
-                    fileFields[i] = fileFields[i]!.WithType(states[i]!.Result());
-                }
-
-                _inferredFromRows = _options.InferenceRows;
+                blocks.RestartRowNumbers();
             }
-
-            _schema = new Schema(_outputColumns.Select(i => fileFields[i]!), explicitSchema?.Metadata);
-            _pipeline = new BatchPipeline(_blocks, pending, ParseBlock, _parallelism, _options.BatchSize);
         }
-        catch
+
+        if (infer)
         {
-            foreach (var b in pending)
+            await _core.ReadWindowAsync(async, pending, _options.InferenceRows, cancellationToken).ConfigureAwait(false);
+        }
+        else if (header is null && explicitSchema is null
+            && await blocks.ReadBlockAsync(async, _options.BatchSize, cancellationToken).ConfigureAwait(false) is { } first)
+        {
+            pending.Add(first);
+        }
+
+        string[] names;
+        if (explicitSchema is not null && (header is null || empty))
+        {
+            names = [.. explicitSchema.Fields.Select(f => f.Name)];
+        }
+        else if (header is not null)
+        {
+            names = [.. header];
+        }
+        else
+        {
+            int count = pending.Count > 0 ? CountFields(pending[0]) : 0;
+            names = [.. Enumerable.Range(0, count).Select(i => "f" + i)];
+        }
+
+        var fileFields = MatchSchema(names, explicitSchema, header is not null && !empty, out int[]? schemaOrder);
+        _outputColumns = Project(fileFields, schemaOrder);
+        _names = names;
+        if (infer)
+        {
+            var states = NewInferenceStates(names.Length);
+            await InferAsync(async, pending, states).ConfigureAwait(false);
+            foreach (int i in _outputColumns)
             {
-                b.Release();
+                fileFields[i] = fileFields[i]!.WithType(states[i]!.Result());
             }
 
-            throw;
+            _inferredFromRows = _options.InferenceRows;
         }
+
+        _schema = new Schema(_outputColumns.Select(i => fileFields[i]!), explicitSchema?.Metadata);
+        return _schema;
     }
 
     private List<string> ReadHeader(TextBlock block)
     {
         var sink = new HeaderSink { Names = [] };
-        var tokenizer = new CsvTokenizer((byte)_options.Delimiter, (byte)_options.Quote, _options.MaxFieldBytes);
-        tokenizer.Run(block.Span, 1, new CsvRowContext(block, _source, []), ref sink);
+        NewTokenizer().Run(block.Span, 1, new CsvRowContext(block, _source, []), ref sink);
         if (sink.Invalid)
         {
             throw LarderErrors.TextHeaderInvalid(_source, "the header line is not valid UTF-8");
@@ -309,8 +189,7 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
     private int CountFields(TextBlock block)
     {
         var sink = new FieldCountSink();
-        var tokenizer = new CsvTokenizer((byte)_options.Delimiter, (byte)_options.Quote, _options.MaxFieldBytes);
-        tokenizer.Run(block.Span, 1, new CsvRowContext(block, _source, []), ref sink);
+        NewTokenizer().Run(block.Span, 1, new CsvRowContext(block, _source, []), ref sink);
         return sink.Count;
     }
 
@@ -402,38 +281,7 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
 
     private async ValueTask InferAsync(bool async, List<TextBlock> blocks, CsvColumnInference?[] states)
     {
-        long budget = _options.InferenceRows;
-        var work = new List<(TextBlock Block, int Rows)>();
-        foreach (var b in blocks)
-        {
-            int rows = (int)Math.Min(b.RowCount, budget);
-            if (rows <= 0)
-            {
-                break;
-            }
-
-            work.Add((b, rows));
-            budget -= rows;
-        }
-
-        CsvColumnInference?[][] results;
-        if (_parallelism == 1 || work.Count <= 1)
-        {
-            results = [.. work.Select(w => InferBlock(w.Block, w.Rows, states.Length))];
-        }
-        else
-        {
-            var tasks = work.Select(w => Task.Run(() => InferBlock(w.Block, w.Rows, states.Length))).ToArray();
-            if (async)
-            {
-                results = await Task.WhenAll(tasks).ConfigureAwait(false);
-            }
-            else
-            {
-                results = [.. tasks.Select(t => t.GetAwaiter().GetResult())];
-            }
-        }
-
+        var results = await _core.InferWindowAsync(async, blocks, _options.InferenceRows, (block, rows) => InferBlock(block, rows, states.Length)).ConfigureAwait(false);
         foreach (var r in results)
         {
             for (int i = 0; i < states.Length; i++)
@@ -446,7 +294,8 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
         }
     }
 
-    private CsvColumnInference?[] InferBlock(TextBlock block, int rows, int columnCount)
+    /// <summary>Fresh inference states for the output columns; null for the skipped ones.</summary>
+    private CsvColumnInference?[] NewInferenceStates(int columnCount)
     {
         var states = new CsvColumnInference?[columnCount];
         foreach (int i in _outputColumns)
@@ -454,22 +303,23 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
             states[i] = new CsvColumnInference();
         }
 
-        var context = new CsvRowContext(block, _source, _names);
-        var sink = new InferenceSink(states, _config, context, _options.AllowRaggedRows);
-        var tokenizer = new CsvTokenizer((byte)_options.Delimiter, (byte)_options.Quote, _options.MaxFieldBytes);
-        tokenizer.Run(block.Span, rows, context, ref sink);
         return states;
     }
 
+    private CsvColumnInference?[] InferBlock(TextBlock block, int rows, int columnCount)
+    {
+        var states = NewInferenceStates(columnCount);
+        var context = new CsvRowContext(block, _source, _names);
+        var sink = new InferenceSink(states, _config, context, _options.AllowRaggedRows);
+        NewTokenizer().Run(block.Span, rows, context, ref sink);
+        return states;
+    }
+
+    private CsvTokenizer NewTokenizer() => new((byte)_options.Delimiter, (byte)_options.Quote, _options.MaxFieldBytes);
+
     private RecordBatch ParseBlock(TextBlock block)
     {
-        var span = block.Span;
-        if (!System.Text.Unicode.Utf8.IsValid(span))
-        {
-            int bad = Utf8Validation.FirstInvalid(span);
-            throw LarderErrors.TextInvalidUtf8(_source, null, block.LineAt(bad), block.StreamOffset + bad);
-        }
-
+        Utf8Validation.ThrowIfInvalid(block, _source);
         var schema = _schema!;
         var parsers = new CsvColumnParser?[_names.Length];
         for (int k = 0; k < _outputColumns.Length; k++)
@@ -479,8 +329,7 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
 
         var context = new CsvRowContext(block, _source, _names);
         var sink = new BatchSink(parsers, context, _options.AllowRaggedRows, _inferredFromRows);
-        var tokenizer = new CsvTokenizer((byte)_options.Delimiter, (byte)_options.Quote, _options.MaxFieldBytes);
-        tokenizer.Run(span, block.RowCount, context, ref sink);
+        NewTokenizer().Run(block.Span, block.RowCount, context, ref sink);
         var columns = new IArrowArray[_outputColumns.Length];
         for (int k = 0; k < columns.Length; k++)
         {
@@ -488,27 +337,5 @@ public sealed class CsvReader : IAsyncDisposable, IDisposable
         }
 
         return new RecordBatch(schema, columns, block.RowCount);
-    }
-}
-
-/// <summary>Locates invalid UTF-8 (error path only).</summary>
-internal static class Utf8Validation
-{
-    /// <summary>Index of the first byte that does not start a valid UTF-8 sequence, or the length when all is valid.</summary>
-    public static int FirstInvalid(ReadOnlySpan<byte> span)
-    {
-        int pos = 0;
-        while (pos < span.Length)
-        {
-            var status = System.Text.Rune.DecodeFromUtf8(span[pos..], out _, out int consumed);
-            if (status != System.Buffers.OperationStatus.Done)
-            {
-                return pos;
-            }
-
-            pos += consumed;
-        }
-
-        return pos;
     }
 }

@@ -14,15 +14,11 @@ namespace Larder.Text;
 /// </remarks>
 public sealed class CsvWriter : IAsyncDisposable, IDisposable
 {
-    private readonly Stream _stream;
-    private readonly Schema _schema;
-    private readonly bool _leaveOpen;
+    private readonly TextWriterCore _core;
     private readonly CsvWriteOptions _options;
     private readonly CsvFormatConfig _config;
     private readonly byte[] _lineEnding;
-    private readonly Utf8Output _output = new();
     private bool _headerWritten;
-    private bool _disposed;
 
     /// <summary>Creates a writer of <paramref name="schema"/>'s columns to <paramref name="stream"/>.</summary>
     /// <param name="stream">A writable stream; written forward only.</param>
@@ -32,11 +28,7 @@ public sealed class CsvWriter : IAsyncDisposable, IDisposable
     /// <exception cref="LarderUsageException">An option is invalid.</exception>
     public CsvWriter(Stream stream, Schema schema, CsvWriteOptions? options = null, bool leaveOpen = false)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentNullException.ThrowIfNull(schema);
-        _stream = stream;
-        _schema = schema;
-        _leaveOpen = leaveOpen;
+        _core = new TextWriterCore(typeof(CsvWriter), stream, schema, leaveOpen, beforeFlush: WriteHeaderIfNeeded);
         _options = options ?? new CsvWriteOptions();
         Validate(_options);
         _config = new CsvFormatConfig(_options);
@@ -44,7 +36,7 @@ public sealed class CsvWriter : IAsyncDisposable, IDisposable
     }
 
     /// <summary>The schema of the columns written.</summary>
-    public Schema Schema => _schema;
+    public Schema Schema => _core.Schema;
 
     /// <summary>Writes the rows of <paramref name="batch"/> (and the header before the first batch).</summary>
     /// <exception cref="LarderUsageException">The batch's column types differ from the writer's schema.</exception>
@@ -55,68 +47,16 @@ public sealed class CsvWriter : IAsyncDisposable, IDisposable
     public void Write(RecordBatch batch) => WriteCoreAsync(batch, async: false, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>Writes everything buffered (and the header, if not yet written) to the stream and flushes it.</summary>
-    public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        WriteHeaderIfNeeded();
-        await _output.DrainAsync(_stream, async: true, cancellationToken).ConfigureAwait(false);
-        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default) => _core.FlushAsync(async: true, cancellationToken);
 
     /// <summary>The synchronous twin of <see cref="FlushAsync"/>.</summary>
-    public void Flush()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        WriteHeaderIfNeeded();
-        _output.DrainAsync(_stream, async: false, CancellationToken.None).GetAwaiter().GetResult();
-        _stream.Flush();
-    }
+    public void Flush() => _core.FlushAsync(async: false, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>Flushes, then disposes the stream unless <c>leaveOpen</c>. Idempotent.</summary>
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        try
-        {
-            Flush();
-        }
-        finally
-        {
-            _disposed = true;
-            _output.Dispose();
-            if (!_leaveOpen)
-            {
-                _stream.Dispose();
-            }
-        }
-    }
+    public void Dispose() => _core.DisposeAsync(async: false).GetAwaiter().GetResult();
 
     /// <summary>Flushes asynchronously, then disposes the stream unless <c>leaveOpen</c>. Idempotent.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        try
-        {
-            await FlushAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            _disposed = true;
-            _output.Dispose();
-            if (!_leaveOpen)
-            {
-                await _stream.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
+    public ValueTask DisposeAsync() => _core.DisposeAsync(async: true);
 
     private static void Validate(CsvWriteOptions o)
     {
@@ -161,29 +101,25 @@ public sealed class CsvWriter : IAsyncDisposable, IDisposable
             return;
         }
 
-        for (int c = 0; c < _schema.Count; c++)
+        var output = _core.Output;
+        var schema = _core.Schema;
+        for (int c = 0; c < schema.Count; c++)
         {
             if (c > 0)
             {
-                _output.Write(_config.Delimiter);
+                output.Write(_config.Delimiter);
             }
 
-            _config.WriteText(_output, System.Text.Encoding.UTF8.GetBytes(_schema[c].Name), header: true);
+            _config.WriteText(output, System.Text.Encoding.UTF8.GetBytes(schema[c].Name), header: true);
         }
 
-        _output.Write(_lineEnding);
+        output.Write(_lineEnding);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private async ValueTask WriteCoreAsync(RecordBatch batch, bool async, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentNullException.ThrowIfNull(batch);
-        if (batch.ColumnCount != _schema.Count || !batch.Schema.Fields.Select(f => f.Type).SequenceEqual(_schema.Fields.Select(f => f.Type)))
-        {
-            throw LarderErrors.TextBatchSchemaMismatch(nameof(CsvWriter), _schema, batch.Schema);
-        }
-
+        _core.CheckBatch(batch);
         WriteHeaderIfNeeded();
         var formatters = new CsvCellFormatter[batch.ColumnCount];
         for (int c = 0; c < formatters.Length; c++)
@@ -191,7 +127,7 @@ public sealed class CsvWriter : IAsyncDisposable, IDisposable
             formatters[c] = CsvCellFormatter.Create(batch.Column(c), _config);
         }
 
-        var output = _output;
+        var output = _core.Output;
         byte delimiter = _config.Delimiter;
         var lineEnding = _lineEnding;
         int rows = batch.Length;
@@ -210,7 +146,7 @@ public sealed class CsvWriter : IAsyncDisposable, IDisposable
             output.Write(lineEnding);
             if (output.ShouldFlush)
             {
-                await output.DrainAsync(_stream, async, cancellationToken).ConfigureAwait(false);
+                await _core.DrainAsync(async, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text;
 using Larder.Columnar;
@@ -22,20 +21,14 @@ public sealed class JsonLinesReader : IAsyncDisposable, IDisposable
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
-    private readonly Stream _stream;
-    private readonly bool _leaveOpen;
+    private readonly TextBatchReaderCore _core;
     private readonly string? _source;
     private readonly JsonLinesReadOptions _options;
-    private readonly TextBlockReader _blocks;
-    private readonly int _parallelism;
     private Schema? _schema;
-    private BatchPipeline? _pipeline;
     private byte[][] _keys = [];
     private int _knownKeys;
     private bool _strictKeys;
     private int? _inferredFromRows;
-    private bool _enumerated;
-    private bool _disposed;
 
     /// <summary>Creates a reader over <paramref name="stream"/>; nothing is read until the schema or batches are asked for.</summary>
     /// <param name="stream">UTF-8 JSON lines, read forward only.</param>
@@ -46,230 +39,97 @@ public sealed class JsonLinesReader : IAsyncDisposable, IDisposable
     public JsonLinesReader(Stream stream, JsonLinesReadOptions? options = null, bool leaveOpen = false, string? source = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        _stream = stream;
-        _leaveOpen = leaveOpen;
         _options = options ?? new JsonLinesReadOptions();
         if (_options.BatchSize < 1 || _options.InferenceRows < 1 || _options.MaxLineBytes < 1 || _options.MaxDegreeOfParallelism < 0)
         {
             throw LarderErrors.TextOptionInvalid("JsonLinesReadOptions", "BatchSize, InferenceRows and MaxLineBytes must be positive and MaxDegreeOfParallelism must not be negative");
         }
 
-        _source = source ?? (stream as FileStream)?.Name;
-        _parallelism = _options.MaxDegreeOfParallelism > 0 ? _options.MaxDegreeOfParallelism : Math.Clamp(Environment.ProcessorCount, 1, 8);
-        _blocks = new TextBlockReader(stream, new JsonLinesRecordScanner(_options.MaxLineBytes), _source, nameof(JsonLinesReadOptions.MaxLineBytes), _options.MaxLineBytes, nameof(JsonLinesReadOptions.MaxLineBytes), _options.MaxLineBytes);
+        _source = TextBatchReaderCore.SourceName(stream, source);
+        var blocks = new TextBlockReader(stream, new JsonLinesRecordScanner(_options.MaxLineBytes), _source, nameof(JsonLinesReadOptions.MaxLineBytes), _options.MaxLineBytes, nameof(JsonLinesReadOptions.MaxLineBytes), _options.MaxLineBytes);
+        _core = new TextBatchReaderCore(typeof(JsonLinesReader), stream, leaveOpen, blocks, _options.MaxDegreeOfParallelism, _options.BatchSize, InitializeAsync, ParseBlock);
     }
 
     /// <summary>The schema of the batches (explicit, or inferred from the first lines on the first call).</summary>
     /// <exception cref="LarderFormatException">A line of the inference window is malformed.</exception>
     /// <exception cref="LarderUsageException">A projected key does not exist.</exception>
-    public async ValueTask<Schema> GetSchemaAsync(CancellationToken cancellationToken = default)
-    {
-        await InitializeAsync(async: true, cancellationToken).ConfigureAwait(false);
-        return _schema!;
-    }
+    public ValueTask<Schema> GetSchemaAsync(CancellationToken cancellationToken = default) => _core.GetSchemaAsync(async: true, cancellationToken);
 
     /// <summary>The synchronous twin of <see cref="GetSchemaAsync"/>.</summary>
-    public Schema GetSchema()
-    {
-        InitializeAsync(async: false, CancellationToken.None).GetAwaiter().GetResult();
-        return _schema!;
-    }
+    public Schema GetSchema() => _core.GetSchemaAsync(async: false, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>The rows as record batches, in input order; enumerable once per reader.</summary>
     /// <exception cref="LarderFormatException">The input is malformed (raised when the affected batch is due).</exception>
     /// <exception cref="InvalidOperationException">The batches were already enumerated, or the reader is disposed.</exception>
-    public async IAsyncEnumerable<RecordBatch> ReadBatchesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        StartEnumeration();
-        await InitializeAsync(async: true, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            while (await _pipeline!.NextAsync(async: true, cancellationToken).ConfigureAwait(false) is { } batch)
-            {
-                yield return batch;
-            }
-        }
-        finally
-        {
-            _pipeline?.Abandon();
-        }
-    }
+    public IAsyncEnumerable<RecordBatch> ReadBatchesAsync(CancellationToken cancellationToken = default) => _core.ReadBatchesAsync(cancellationToken);
 
     /// <summary>The synchronous twin of <see cref="ReadBatchesAsync"/>.</summary>
-    public IEnumerable<RecordBatch> ReadBatches()
-    {
-        StartEnumeration();
-        return Enumerate();
-
-        IEnumerable<RecordBatch> Enumerate()
-        {
-            InitializeAsync(async: false, CancellationToken.None).GetAwaiter().GetResult();
-            try
-            {
-                while (_pipeline!.NextAsync(async: false, CancellationToken.None).GetAwaiter().GetResult() is { } batch)
-                {
-                    yield return batch;
-                }
-            }
-            finally
-            {
-                _pipeline?.Abandon();
-            }
-        }
-    }
+    public IEnumerable<RecordBatch> ReadBatches() => _core.ReadBatches();
 
     /// <summary>Releases buffers and, unless <c>leaveOpen</c>, disposes the stream. Idempotent.</summary>
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        _pipeline?.Abandon();
-        _blocks.Dispose();
-        if (!_leaveOpen)
-        {
-            _stream.Dispose();
-        }
-    }
+    public void Dispose() => _core.DisposeAsync(async: false).GetAwaiter().GetResult();
 
     /// <summary>Releases buffers and, unless <c>leaveOpen</c>, disposes the stream asynchronously. Idempotent.</summary>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _core.DisposeAsync(async: true);
+
+    /// <summary>The schema step: explicit or inferred (from the window read into <paramref name="pending"/>), then projected.</summary>
+    private async ValueTask<Schema> InitializeAsync(bool async, List<TextBlock> pending, CancellationToken cancellationToken)
     {
-        if (_disposed)
+        IReadOnlyList<Field> available;
+        KeyValueMetadata? metadata = null;
+        if (_options.Schema is { } schema)
         {
-            return;
-        }
-
-        _disposed = true;
-        _pipeline?.Abandon();
-        _blocks.Dispose();
-        if (!_leaveOpen)
-        {
-            await _stream.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private void StartEnumeration()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_enumerated)
-        {
-            throw LarderErrors.TextReaderState("a JsonLinesReader reads its input once and its batches were already enumerated; create a new reader to read again.");
-        }
-
-        _enumerated = true;
-    }
-
-    private async ValueTask InitializeAsync(bool async, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_schema is not null)
-        {
-            return;
-        }
-
-        var pending = new List<TextBlock>();
-        try
-        {
-            IReadOnlyList<Field> available;
-            KeyValueMetadata? metadata = null;
-            if (_options.Schema is { } schema)
+            foreach (var f in schema.Fields)
             {
-                foreach (var f in schema.Fields)
+                if (!JsonValueAppender.IsSupported(f.Type))
                 {
-                    if (!JsonValueAppender.IsSupported(f.Type))
-                    {
-                        throw LarderErrors.TextTypeNotSupported(f.Name, f.Type, "JSON lines");
-                    }
-                }
-
-                available = schema.Fields;
-                metadata = schema.Metadata;
-            }
-            else
-            {
-                long rows = 0;
-                while (rows < _options.InferenceRows
-                    && await _blocks.ReadBlockAsync(async, _options.BatchSize, cancellationToken).ConfigureAwait(false) is { } block)
-                {
-                    pending.Add(block);
-                    rows += block.RowCount;
-                }
-
-                var root = await InferAsync(async, pending).ConfigureAwait(false);
-                available = [.. root.Children.Select(c => new Field(c.Name, c.Node.Result(), nullable: true))];
-                _inferredFromRows = _options.InferenceRows;
-            }
-
-            // Output fields first (in output order), then the other known keys, which are skipped.
-            var output = new List<Field>();
-            if (_options.Columns is { } columns)
-            {
-                foreach (var name in columns)
-                {
-                    var f = available.FirstOrDefault(x => x.Name == name)
-                        ?? throw LarderErrors.TextColumnNotFound(_source, name, available.Select(x => x.Name));
-                    if (output.Contains(f))
-                    {
-                        throw LarderErrors.TextOptionInvalid(nameof(JsonLinesReadOptions.Columns), $"key '{name}' is listed twice");
-                    }
-
-                    output.Add(f);
+                    throw LarderErrors.TextTypeNotSupported(f.Name, f.Type, "JSON lines");
                 }
             }
-            else
-            {
-                output.AddRange(available);
-            }
 
-            var keys = output.Select(f => f.Name).Concat(available.Select(f => f.Name).Except(output.Select(f => f.Name), StringComparer.Ordinal));
-            _keys = [.. keys.Select(Encoding.UTF8.GetBytes)];
-            _knownKeys = _keys.Length;
-            _strictKeys = _options.Schema is null && _options.Columns is null;
-            _schema = new Schema(output, metadata);
-            _pipeline = new BatchPipeline(_blocks, pending, ParseBlock, _parallelism, _options.BatchSize);
+            available = schema.Fields;
+            metadata = schema.Metadata;
         }
-        catch
+        else
         {
-            foreach (var b in pending)
-            {
-                b.Release();
-            }
-
-            throw;
+            await _core.ReadWindowAsync(async, pending, _options.InferenceRows, cancellationToken).ConfigureAwait(false);
+            var root = await InferAsync(async, pending).ConfigureAwait(false);
+            available = [.. root.Children.Select(c => new Field(c.Name, c.Node.Result(), nullable: true))];
+            _inferredFromRows = _options.InferenceRows;
         }
+
+        // Output fields first (in output order), then the other known keys, which are skipped.
+        var output = new List<Field>();
+        if (_options.Columns is { } columns)
+        {
+            foreach (var name in columns)
+            {
+                var f = available.FirstOrDefault(x => x.Name == name)
+                    ?? throw LarderErrors.TextColumnNotFound(_source, name, available.Select(x => x.Name));
+                if (output.Contains(f))
+                {
+                    throw LarderErrors.TextOptionInvalid(nameof(JsonLinesReadOptions.Columns), $"key '{name}' is listed twice");
+                }
+
+                output.Add(f);
+            }
+        }
+        else
+        {
+            output.AddRange(available);
+        }
+
+        var keys = output.Select(f => f.Name).Concat(available.Select(f => f.Name).Except(output.Select(f => f.Name), StringComparer.Ordinal));
+        _keys = [.. keys.Select(Encoding.UTF8.GetBytes)];
+        _knownKeys = _keys.Length;
+        _strictKeys = _options.Schema is null && _options.Columns is null;
+        _schema = new Schema(output, metadata);
+        return _schema;
     }
 
     private async ValueTask<JsonTypeNode> InferAsync(bool async, List<TextBlock> blocks)
     {
-        long budget = _options.InferenceRows;
-        var work = new List<(TextBlock Block, int Rows)>();
-        foreach (var b in blocks)
-        {
-            int rows = (int)Math.Min(b.RowCount, budget);
-            if (rows <= 0)
-            {
-                break;
-            }
-
-            work.Add((b, rows));
-            budget -= rows;
-        }
-
-        JsonTypeNode[] parts;
-        if (_parallelism == 1 || work.Count <= 1)
-        {
-            parts = [.. work.Select(w => InferBlock(w.Block, w.Rows))];
-        }
-        else
-        {
-            var tasks = work.Select(w => Task.Run(() => InferBlock(w.Block, w.Rows))).ToArray();
-            parts = async ? await Task.WhenAll(tasks).ConfigureAwait(false) : [.. tasks.Select(t => t.GetAwaiter().GetResult())];
-        }
-
+        var parts = await _core.InferWindowAsync(async, blocks, _options.InferenceRows, InferBlock).ConfigureAwait(false);
         var root = new JsonTypeNode();
         foreach (var p in parts)
         {
@@ -284,7 +144,7 @@ public sealed class JsonLinesReader : IAsyncDisposable, IDisposable
         var root = new JsonTypeNode();
         var context = new JsonAppendContext(strictKeys: false);
         var span = block.Span;
-        ValidateUtf8(block);
+        Utf8Validation.ThrowIfInvalid(block, _source);
         int pos = 0;
         long line = block.FirstLine;
         int done = 0;
@@ -317,7 +177,7 @@ public sealed class JsonLinesReader : IAsyncDisposable, IDisposable
 
     private RecordBatch ParseBlock(TextBlock block)
     {
-        ValidateUtf8(block);
+        Utf8Validation.ThrowIfInvalid(block, _source);
         var schema = _schema!;
         var builders = new IArrayBuilder[schema.Count];
         for (int i = 0; i < builders.Length; i++)
@@ -460,16 +320,6 @@ public sealed class JsonLinesReader : IAsyncDisposable, IDisposable
         if (reader.Read())
         {
             throw LarderErrors.JsonLineMalformed(_source, line, offset, "more than one value on the line");
-        }
-    }
-
-    private void ValidateUtf8(TextBlock block)
-    {
-        var span = block.Span;
-        if (!System.Text.Unicode.Utf8.IsValid(span))
-        {
-            int bad = Utf8Validation.FirstInvalid(span);
-            throw LarderErrors.TextInvalidUtf8(_source, null, block.LineAt(bad), block.StreamOffset + bad);
         }
     }
 

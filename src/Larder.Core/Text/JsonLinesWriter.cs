@@ -21,14 +21,10 @@ namespace Larder.Text;
 /// </remarks>
 public sealed class JsonLinesWriter : IAsyncDisposable, IDisposable
 {
-    private readonly Stream _stream;
-    private readonly Schema _schema;
-    private readonly bool _leaveOpen;
+    private readonly TextWriterCore _core;
     private readonly JsonLinesWriteOptions _options;
-    private readonly Utf8Output _output = new();
     private readonly Utf8JsonWriter _writer;
     private readonly JsonEncodedText[] _names;
-    private bool _disposed;
 
     /// <summary>Creates a writer of <paramref name="schema"/>'s columns to <paramref name="stream"/>.</summary>
     /// <param name="stream">A writable stream; written forward only.</param>
@@ -37,18 +33,15 @@ public sealed class JsonLinesWriter : IAsyncDisposable, IDisposable
     /// <param name="leaveOpen">True to leave <paramref name="stream"/> open when the writer is disposed.</param>
     public JsonLinesWriter(Stream stream, Schema schema, JsonLinesWriteOptions? options = null, bool leaveOpen = false)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentNullException.ThrowIfNull(schema);
-        _stream = stream;
-        _schema = schema;
-        _leaveOpen = leaveOpen;
+        _core = new TextWriterCore(typeof(JsonLinesWriter), stream, schema, leaveOpen);
         _options = options ?? new JsonLinesWriteOptions();
-        _writer = new Utf8JsonWriter(_output, new JsonWriterOptions { Encoder = JsonColumnWriter.Encoder, SkipValidation = true });
+        _writer = new Utf8JsonWriter(_core.Output, new JsonWriterOptions { Encoder = JsonColumnWriter.Encoder, SkipValidation = true });
+        _core.DisposeWith(_writer);
         _names = [.. schema.Fields.Select(f => JsonEncodedText.Encode(f.Name, JsonColumnWriter.Encoder))];
     }
 
     /// <summary>The schema of the columns written.</summary>
-    public Schema Schema => _schema;
+    public Schema Schema => _core.Schema;
 
     /// <summary>Writes the rows of <paramref name="batch"/>, one line each.</summary>
     /// <exception cref="LarderUsageException">The batch's column types differ from the writer's schema.</exception>
@@ -59,84 +52,27 @@ public sealed class JsonLinesWriter : IAsyncDisposable, IDisposable
     public void Write(RecordBatch batch) => WriteCoreAsync(batch, async: false, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>Writes everything buffered to the stream and flushes it.</summary>
-    public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _output.DrainAsync(_stream, async: true, cancellationToken).ConfigureAwait(false);
-        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default) => _core.FlushAsync(async: true, cancellationToken);
 
     /// <summary>The synchronous twin of <see cref="FlushAsync"/>.</summary>
-    public void Flush()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        _output.DrainAsync(_stream, async: false, CancellationToken.None).GetAwaiter().GetResult();
-        _stream.Flush();
-    }
+    public void Flush() => _core.FlushAsync(async: false, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>Flushes, then disposes the stream unless <c>leaveOpen</c>. Idempotent.</summary>
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        try
-        {
-            Flush();
-        }
-        finally
-        {
-            _disposed = true;
-            _writer.Dispose();
-            _output.Dispose();
-            if (!_leaveOpen)
-            {
-                _stream.Dispose();
-            }
-        }
-    }
+    public void Dispose() => _core.DisposeAsync(async: false).GetAwaiter().GetResult();
 
     /// <summary>Flushes asynchronously, then disposes the stream unless <c>leaveOpen</c>. Idempotent.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        try
-        {
-            await FlushAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            _disposed = true;
-            await _writer.DisposeAsync().ConfigureAwait(false);
-            _output.Dispose();
-            if (!_leaveOpen)
-            {
-                await _stream.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
+    public ValueTask DisposeAsync() => _core.DisposeAsync(async: true);
 
     private async ValueTask WriteCoreAsync(RecordBatch batch, bool async, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentNullException.ThrowIfNull(batch);
-        if (batch.ColumnCount != _schema.Count || !batch.Schema.Fields.Select(f => f.Type).SequenceEqual(_schema.Fields.Select(f => f.Type)))
-        {
-            throw LarderErrors.TextBatchSchemaMismatch(nameof(JsonLinesWriter), _schema, batch.Schema);
-        }
-
+        _core.CheckBatch(batch);
         var columns = new JsonColumnWriter[batch.ColumnCount];
         for (int c = 0; c < columns.Length; c++)
         {
             columns[c] = JsonColumnWriter.Create(batch.Column(c));
         }
 
+        var output = _core.Output;
         bool omitNulls = _options.OmitNulls;
         for (int r = 0; r < batch.Length; r++)
         {
@@ -154,11 +90,11 @@ public sealed class JsonLinesWriter : IAsyncDisposable, IDisposable
 
             _writer.WriteEndObject();
             _writer.Flush();
-            _output.Write((byte)'\n');
+            output.Write((byte)'\n');
             _writer.Reset();
-            if (_output.ShouldFlush)
+            if (output.ShouldFlush)
             {
-                await _output.DrainAsync(_stream, async, cancellationToken).ConfigureAwait(false);
+                await _core.DrainAsync(async, cancellationToken).ConfigureAwait(false);
             }
         }
     }

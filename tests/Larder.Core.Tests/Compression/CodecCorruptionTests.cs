@@ -16,53 +16,42 @@ public class CodecCorruptionTests
     [MemberData(nameof(CodecTestData.AllCodecNames), MemberType = typeof(CodecTestData))]
     public void Decompress_TruncatedInput_ThrowsFormatExceptionOrDecodes(string name)
     {
-        byte[] original = CodecTestData.Mixed(12_000, seed: 31);
-        using ICompressionCodec codec = CompressionCodecs.Create(name);
-        byte[] compressed = CodecTestData.Compress(codec, original);
         var rng = new Random(41);
-
-        CodecTestData.WithTimeout(HangLimit, () =>
-        {
-            for (int i = 0; i < Cases; i++)
+        ForEachDamagedCopy(
+            name,
+            seed: 31,
+            damage: (compressed, i) =>
             {
                 int length = i < compressed.Length ? compressed.Length - 1 - i : rng.Next(compressed.Length);
-                length = Math.Max(0, length);
-                byte[] damaged = compressed.AsSpan(0, length).ToArray();
+                return compressed.AsSpan(0, Math.Max(0, length)).ToArray();
+            },
+            alsoCheck: (codec, damaged, originalLength) =>
+            {
                 if (name != "deflate")
                 {
                     // Every format but raw deflate can tell a cut, when the caller knows the size.
-                    Assert.ThrowsAny<LarderFormatException>(() => codec.Decompress(damaged, new byte[original.Length]));
+                    Assert.ThrowsAny<LarderFormatException>(() => codec.Decompress(damaged, new byte[originalLength]));
                 }
-
-                ExpectFormatExceptionOrOutput(codec, damaged, original.Length, i);
-            }
-        });
+            });
     }
 
     [Theory]
     [MemberData(nameof(CodecTestData.AllCodecNames), MemberType = typeof(CodecTestData))]
     public void Decompress_BitFlippedInput_ThrowsFormatExceptionOrDecodes(string name)
     {
-        byte[] original = CodecTestData.Mixed(12_000, seed: 37);
-        using ICompressionCodec codec = CompressionCodecs.Create(name);
-        byte[] compressed = CodecTestData.Compress(codec, original);
         var rng = new Random(43);
-
-        CodecTestData.WithTimeout(HangLimit, () =>
+        ForEachDamagedCopy(name, seed: 37, damage: (compressed, _) =>
         {
-            for (int i = 0; i < Cases; i++)
+            byte[] damaged = (byte[])compressed.Clone();
+            int flips = rng.Next(1, 4);
+            for (int f = 0; f < flips; f++)
             {
-                byte[] damaged = (byte[])compressed.Clone();
-                int flips = rng.Next(1, 4);
-                for (int f = 0; f < flips; f++)
-                {
-                    // Favour the headers, where a flip changes the most.
-                    int at = rng.Next(2) == 0 ? rng.Next(Math.Min(32, damaged.Length)) : rng.Next(damaged.Length);
-                    damaged[at] ^= (byte)(1 << rng.Next(8));
-                }
-
-                ExpectFormatExceptionOrOutput(codec, damaged, original.Length, i);
+                // Favour the headers, where a flip changes the most.
+                int at = rng.Next(2) == 0 ? rng.Next(Math.Min(32, damaged.Length)) : rng.Next(damaged.Length);
+                damaged[at] ^= (byte)(1 << rng.Next(8));
             }
+
+            return damaged;
         });
     }
 
@@ -143,7 +132,7 @@ public class CodecCorruptionTests
                     damaged[rng.Next(damaged.Length)] ^= (byte)(1 << rng.Next(8));
                 }
 
-                try
+                ExpectFormatExceptionOr($"{name} case {i}", () =>
                 {
                     using Stream decompressor = codec.CreateDecompressor(new MemoryStream(damaged), leaveOpen: false);
                     byte[] buffer = new byte[4096];
@@ -154,14 +143,7 @@ public class CodecCorruptionTests
                         total += n;
                         Assert.True(total < 100_000_000, "the stream decoder produced unbounded output");
                     }
-                }
-                catch (LarderFormatException)
-                {
-                }
-                catch (Exception ex)
-                {
-                    Assert.Fail($"{name} case {i}: {ex.GetType().Name} instead of LarderFormatException: {ex.Message}");
-                }
+                });
             }
         });
     }
@@ -179,32 +161,52 @@ public class CodecCorruptionTests
         }
     }
 
+    /// <summary>
+    /// Compresses mixed test data (seed <paramref name="seed"/>) with <paramref name="name"/>'s codec, then, within the hang
+    /// limit, decodes <see cref="Cases"/> damaged copies (<paramref name="damage"/> of the compressed bytes and the case
+    /// number): <paramref name="alsoCheck"/> first when given, then both span methods must decode or raise
+    /// <see cref="LarderFormatException"/>.
+    /// </summary>
+    private static void ForEachDamagedCopy(string name, int seed, Func<byte[], int, byte[]> damage, Action<ICompressionCodec, byte[], int>? alsoCheck = null)
+    {
+        byte[] original = CodecTestData.Mixed(12_000, seed);
+        using ICompressionCodec codec = CompressionCodecs.Create(name);
+        byte[] compressed = CodecTestData.Compress(codec, original);
+        CodecTestData.WithTimeout(HangLimit, () =>
+        {
+            for (int i = 0; i < Cases; i++)
+            {
+                byte[] damaged = damage(compressed, i);
+                alsoCheck?.Invoke(codec, damaged, original.Length);
+                ExpectFormatExceptionOrOutput(codec, damaged, original.Length, i);
+            }
+        });
+    }
+
     private static void ExpectFormatExceptionOrOutput(ICompressionCodec codec, byte[] damaged, int expectedLength, int index)
+    {
+        ExpectFormatExceptionOr($"{codec.Name} case {index} (known size)", () => codec.Decompress(damaged, new byte[expectedLength]));
+        ExpectFormatExceptionOr($"{codec.Name} case {index} (unknown size)", () =>
+        {
+            var writer = new ArrayBufferWriter<byte>();
+            codec.Decompress(damaged, writer, expectedLength * 2L);
+            Assert.True(writer.WrittenCount <= expectedLength * 2L);
+        });
+    }
+
+    /// <summary>Runs <paramref name="decode"/>: it may succeed or raise <see cref="LarderFormatException"/>, nothing else.</summary>
+    private static void ExpectFormatExceptionOr(string what, Action decode)
     {
         try
         {
-            codec.Decompress(damaged, new byte[expectedLength]);
+            decode();
         }
         catch (LarderFormatException)
         {
         }
         catch (Exception ex)
         {
-            Assert.Fail($"{codec.Name} case {index} (known size): {ex.GetType().Name} instead of LarderFormatException: {ex.Message}");
-        }
-
-        var writer = new ArrayBufferWriter<byte>();
-        try
-        {
-            codec.Decompress(damaged, writer, expectedLength * 2L);
-            Assert.True(writer.WrittenCount <= expectedLength * 2L);
-        }
-        catch (LarderFormatException)
-        {
-        }
-        catch (Exception ex)
-        {
-            Assert.Fail($"{codec.Name} case {index} (unknown size): {ex.GetType().Name} instead of LarderFormatException: {ex.Message}");
+            Assert.Fail($"{what}: {ex.GetType().Name} instead of LarderFormatException: {ex.Message}");
         }
     }
 
