@@ -50,9 +50,23 @@ public abstract class ArrayBuilder : IArrayBuilder
         }
     }
 
-    public abstract void AppendValue(object? value);
+    /// <inheritdoc/>
+    public void AppendValue(object? value)
+    {
+        if (value is null)
+        {
+            AppendNull();
+        }
+        else
+        {
+            AppendObject(value);
+        }
+    }
 
     public abstract IArrowArray Build();
+
+    /// <summary>Appends a non-null boxed value, converting it to <see cref="Type"/>.</summary>
+    private protected abstract void AppendObject(object value);
 
     private protected InvalidCastException CannotStore(object value) => LarderErrors.ValueConversion(value, Type);
 
@@ -70,15 +84,7 @@ public sealed class NullArrayBuilder : ArrayBuilder
 
     public override void AppendNull() => Validity.AppendValid();
 
-    public override void AppendValue(object? value)
-    {
-        if (value is not null)
-        {
-            throw CannotStore(value);
-        }
-
-        AppendNull();
-    }
+    private protected override void AppendObject(object value) => throw CannotStore(value);
 
     public override IArrowArray Build()
     {
@@ -123,13 +129,10 @@ public sealed class BooleanArrayBuilder : ArrayBuilder
         Validity.AppendNull();
     }
 
-    public override void AppendValue(object? value)
+    private protected override void AppendObject(object value)
     {
         switch (value)
         {
-            case null:
-                AppendNull();
-                break;
             case bool b:
                 Append(b);
                 break;
@@ -221,14 +224,8 @@ public sealed class PrimitiveArrayBuilder<T> : ArrayBuilder
         Validity.AppendNulls(count);
     }
 
-    public override void AppendValue(object? value)
+    private protected override void AppendObject(object value)
     {
-        if (value is null)
-        {
-            AppendNull();
-            return;
-        }
-
         if (value is T t)
         {
             Append(t);
@@ -303,13 +300,10 @@ public sealed class BinaryArrayBuilder : ArrayBuilder
         Validity.AppendNull();
     }
 
-    public override void AppendValue(object? value)
+    private protected override void AppendObject(object value)
     {
         switch (value)
         {
-            case null:
-                AppendNull();
-                break;
             case string s:
                 Append(s);
                 break;
@@ -399,13 +393,10 @@ public sealed class FixedSizeBinaryArrayBuilder : ArrayBuilder
         Validity.AppendNull();
     }
 
-    public override void AppendValue(object? value)
+    private protected override void AppendObject(object value)
     {
         switch (value)
         {
-            case null:
-                AppendNull();
-                return;
             case byte[] b:
                 Append(b);
                 return;
@@ -492,14 +483,8 @@ public sealed class ListArrayBuilder : ArrayBuilder
     /// Appends a row from an <see cref="IEnumerable"/> of items (for a map: of <see cref="KeyValuePair{TKey, TValue}"/>,
     /// <see cref="DictionaryEntry"/> or two-element arrays).
     /// </summary>
-    public override void AppendValue(object? value)
+    private protected override void AppendObject(object value)
     {
-        if (value is null)
-        {
-            AppendNull();
-            return;
-        }
-
         var items = ItemsOf(value);
         Append();
         if (Type is MapType)
@@ -567,14 +552,8 @@ public sealed class FixedSizeListArrayBuilder : ArrayBuilder
         Validity.AppendNull();
     }
 
-    public override void AppendValue(object? value)
+    private protected override void AppendObject(object value)
     {
-        if (value is null)
-        {
-            AppendNull();
-            return;
-        }
-
         int count = 0;
         foreach (var item in ItemsOf(value))
         {
@@ -626,14 +605,8 @@ public sealed class StructArrayBuilder : ArrayBuilder
     }
 
     /// <summary>Appends a row from a dictionary keyed by field name (missing fields become null) or an object's public properties.</summary>
-    public override void AppendValue(object? value)
+    private protected override void AppendObject(object value)
     {
-        if (value is null)
-        {
-            AppendNull();
-            return;
-        }
-
         var fields = ((StructType)Type).Fields;
         switch (value)
         {
@@ -700,14 +673,8 @@ public sealed class DictionaryArrayBuilder : ArrayBuilder
         Validity.AppendNull();
     }
 
-    public override void AppendValue(object? value)
+    private protected override void AppendObject(object value)
     {
-        if (value is null)
-        {
-            AppendNull();
-            return;
-        }
-
         var key = value is ReadOnlyMemory<byte> m ? m.ToArray() : value;
         if (!_memo.TryGetValue(key, out int index))
         {
