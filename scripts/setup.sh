@@ -73,6 +73,27 @@ else
   printf '%s\n' "$want" >"$stamp"
 fi
 
+# --- 2b. libduckdb.so (DESIGN §12) ----------------------------------------------------------------
+# The npm package @duckdb/node-bindings-linux-x64 (a dependency of @duckdb/node-api in tests/peers) ships the DuckDB
+# C library. It is copied to a stable place, artifacts/native/libduckdb.so, which Larder's C# code and tests use
+# when LARDER_DUCKDB_LIBRARY (the path of another copy) is not set. Copied only when missing or different.
+duckdb_src="$peers/node_modules/@duckdb/node-bindings-linux-x64/libduckdb.so"
+duckdb_dst="$root/artifacts/native/libduckdb.so"
+if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]; then
+  say "duckdb: not linux-x64, libduckdb.so not copied (set LARDER_DUCKDB_LIBRARY to a DuckDB 1.5 C library)"
+elif [ ! -f "$duckdb_src" ]; then
+  say "duckdb: $duckdb_src is missing (is @duckdb/node-api in tests/peers/package.json?)" >&2
+  exit 1
+elif [ -f "$duckdb_dst" ] && cmp -s "$duckdb_src" "$duckdb_dst"; then
+  say "duckdb: artifacts/native/libduckdb.so up to date"
+else
+  mkdir -p "$(dirname "$duckdb_dst")"
+  cp "$duckdb_src" "$duckdb_dst.tmp.$$"
+  mv -f "$duckdb_dst.tmp.$$" "$duckdb_dst"
+  say "duckdb: copied libduckdb.so to artifacts/native/libduckdb.so"
+fi
+export LARDER_DUCKDB_LIBRARY="${LARDER_DUCKDB_LIBRARY:-$duckdb_dst}"
+
 # --- 3. .NET restore and build (Release) --------------------------------------------------------
 # In CI (CI=true) no build server outlives the run.
 server_flags=()
