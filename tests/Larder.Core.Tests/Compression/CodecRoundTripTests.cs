@@ -222,16 +222,23 @@ public class CodecRoundTripTests
             codec.Decompress(compressed.AsSpan(0, size), restored);
         }
 
-        // 20 calls of each kind: an allocation per call (at least 24 bytes each) would pass 256 bytes; a one-off runtime
-        // allocation on this thread (tiered compilation) would not, so the bound is both strict and stable.
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
+        // Three rounds of 20 calls each: an allocation per call (at least 24 bytes each) shows in every round; a one-off
+        // allocation on this thread by the runtime or the test host (seen once under the parallel suite) shows in at
+        // most one, so the quietest round is both strict and stable.
+        long quietest = long.MaxValue;
+        for (int round = 0; round < 3; round++)
         {
-            size = codec.Compress(original, compressed);
-            codec.Decompress(compressed.AsSpan(0, size), restored);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 20; i++)
+            {
+                size = codec.Compress(original, compressed);
+                codec.Decompress(compressed.AsSpan(0, size), restored);
+            }
+
+            quietest = Math.Min(quietest, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 255);
+        Assert.InRange(quietest, 0, 255);
         Assert.Equal(original, restored);
     }
 
