@@ -1,6 +1,4 @@
-using System.ComponentModel;
-using System.Diagnostics;
-using System.Text;
+using Larder.TestKit;
 
 namespace Larder.Core.Tests.Peers;
 
@@ -141,57 +139,16 @@ public static class NodePeer
 
     private static async Task<NodeResult> StartAsync(string nodeCommand, IReadOnlyList<string> arguments, TimeSpan timeout)
     {
-        var info = new ProcessStartInfo(nodeCommand)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = false,
-            UseShellExecute = false,
-            CreateNoWindow = true,
-            WorkingDirectory = RepoRoot,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        string command = nodeCommand + " " + string.Join(' ', arguments.Select(Quote));
-        var clock = Stopwatch.StartNew();
-        using var process = new Process { StartInfo = info };
         try
         {
-            process.Start();
+            var r = await ChildProcess.RunAsync(nodeCommand, arguments, RepoRoot, timeout);
+            return new NodeResult(r.CommandLine, r.ExitCode, r.Stdout, r.Stderr, r.Elapsed);
         }
-        catch (Win32Exception e)
+        catch (ChildProcessException e)
         {
-            throw new NodePeerException($"cannot start `{command}`: {e.Message} (is node 20+ on PATH?); {SetupHint}.", e);
+            throw new NodePeerException($"{e.Message} (is node 20+ on PATH?); {SetupHint}.", e);
         }
-
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // Only this process (and its children, the codec tools) is ended: it is the one this method started.
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            string err = await stderr;
-            throw new NodePeerException($"`{command}` did not finish within {timeout.TotalSeconds:0} s and was killed.{Environment.NewLine}stderr: {err.Trim()}");
-        }
-
-        return new NodeResult(command, process.ExitCode, await stdout, await stderr, clock.Elapsed);
     }
-
-    private static string Quote(string argument)
-        => argument.Length > 0 && argument.All(c => char.IsLetterOrDigit(c) || c is '/' or '.' or '-' or '_' or '=' or ':')
-            ? argument
-            : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 }

@@ -1,6 +1,4 @@
-using System.ComponentModel;
-using System.Diagnostics;
-using System.Text;
+using Larder.TestKit;
 
 namespace Larder.Parquet.Tests.Peers;
 
@@ -142,59 +140,16 @@ public static class PeerProcess
     /// <summary>Starts <paramref name="command"/> in the repository root and waits for it (killing it after <paramref name="timeout"/>).</summary>
     public static async Task<PeerRun> StartAsync(string command, IReadOnlyList<string> arguments, TimeSpan timeout)
     {
-        ArgumentNullException.ThrowIfNull(command);
-        ArgumentNullException.ThrowIfNull(arguments);
-        var info = new ProcessStartInfo(command)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = false,
-            UseShellExecute = false,
-            CreateNoWindow = true,
-            WorkingDirectory = RepoRoot,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (string argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        string text = command + " " + string.Join(' ', arguments.Select(Quote));
-        var clock = Stopwatch.StartNew();
-        using var process = new Process { StartInfo = info };
         try
         {
-            process.Start();
+            var r = await ChildProcess.RunAsync(command, arguments, RepoRoot, timeout);
+            return new PeerRun(r.CommandLine, r.ExitCode, r.Stdout, r.Stderr, r.Elapsed);
         }
-        catch (Win32Exception e)
+        catch (ChildProcessException e)
         {
-            throw new PeerException($"cannot start `{Truncate(text, 500)}`: {e.Message} (is node 20+ on PATH?); {SetupHint}.", e);
+            throw new PeerException($"{e.Message} (is node 20+ on PATH?); {SetupHint}.", e);
         }
-
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // Only this process (and its children) is ended: it is the one this method started.
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            string err = await stderr;
-            throw new PeerException($"`{Truncate(text, 500)}` did not finish within {timeout.TotalSeconds:0} s and was killed.{Environment.NewLine}stderr: {err.Trim()}");
-        }
-
-        return new PeerRun(text, process.ExitCode, await stdout, await stderr, clock.Elapsed);
     }
-
-    private static string Quote(string argument)
-        => argument.Length > 0 && argument.All(c => char.IsLetterOrDigit(c) || c is '/' or '.' or '-' or '_' or '=' or ':' or '@')
-            ? argument
-            : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     internal static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 }
