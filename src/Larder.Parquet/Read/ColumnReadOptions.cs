@@ -1,0 +1,14 @@
+namespace Larder.Parquet.Read;
+
+/// <summary>Options of <see cref="ColumnChunkReader"/>. Immutable.</summary>
+public sealed record ColumnReadOptions
+{
+    /// <summary>The defaults: checksums verified, pages up to the largest buffer (about 2 GiB; large_string_map.brotli has a 1 GiB + 4 byte page).</summary>
+    public static ColumnReadOptions Default { get; } = new();
+
+    /// <summary>Whether page CRCs (when written) are checked; a mismatch raises <see cref="LarderChecksumException"/>.</summary>
+    public bool VerifyChecksums { get; init; } = true;
+
+    /// <summary>The largest page (compressed or uncompressed) accepted, in bytes; larger pages are format errors.</summary>
+    public int MaxPageSize { get; init; } = Larder.Memory.BufferAllocator.MaxLength;
+}
