@@ -1,0 +1,17 @@
+namespace Larder.Parquet;
+
+/// <summary>The errors of the Parquet write side (column chunk writer).</summary>
+internal static class WriteErrors
+{
+    public static LarderUsageException UnknownCodec(string name)
+        => new($"'{name}' is not a Parquet compression codec (use none, snappy, gzip, zstd, lz4_raw or brotli)");
+
+    public static LarderUsageException BadOption(string name, string detail) => new($"invalid column write option {name}: {detail}");
+
+    public static LarderNotSupportedException UnsupportedType(string column, string type)
+        => new($"column '{column}': cannot write Arrow {type} values");
+
+    public static LarderUsageException WrongLeaf(string column) => new($"the shredded leaf does not belong to column '{column}'");
+
+    public static LarderUsageException Finished() => new("the column chunk writer is finished");
+}
