@@ -1,0 +1,285 @@
+using System.Globalization;
+using Larder.Columnar;
+using Larder.Parquet.Files;
+using Xunit.Abstractions;
+
+namespace Larder.Parquet.Tests.Files;
+
+public class ParquetFileReaderTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public ParquetFileReaderTests(ITestOutputHelper output) => _output = output;
+
+    /// <summary>Files of data/ that must fail, with the reason; everything else must read. The goal is none.</summary>
+    private static readonly Dictionary<string, string> KnownFailures = new(StringComparer.Ordinal)
+    {
+        // Covered by ReadAll_CorruptPageChecksum_ThrowsChecksumError.
+        ["datapage_v1-corrupt-checksum.parquet"] = "page CRC32 mismatch",
+        ["rle-dict-uncompressed-corrupt-checksum.parquet"] = "page CRC32 mismatch",
+
+        // One chunk holds more than 2 GiB of string bytes; reading it needs large (int64) offsets in the chunk reader.
+        ["large_string_map.brotli.parquet"] = "decoded values need 2147483648 bytes",
+    };
+
+    public static TheoryData<string> DataFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (var name in ParquetTestFiles.ParquetFiles(ParquetTestFiles.DataDirectory).Select(f => Path.GetFileName(f)))
+        {
+            if (!KnownFailures.ContainsKey(name))
+            {
+                data.Add(name);
+            }
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string> KnownFailureFiles() => [.. KnownFailures.Keys.Order(StringComparer.Ordinal)];
+
+    [Theory]
+    [MemberData(nameof(KnownFailureFiles))]
+    public void ReadAll_KnownFailure_FailsWithFormatErrorNamingTheReason(string name)
+    {
+        var e = Record.Exception(() =>
+        {
+            using var reader = ParquetFileReader.Open(Path.Combine(ParquetTestFiles.DataDirectory, name));
+            _ = reader.ReadAll().ToList();
+        });
+        Assert.IsAssignableFrom<LarderFormatException>(e);
+        Assert.Contains(KnownFailures[name], e!.Message, StringComparison.Ordinal);
+    }
+
+    // ARROW-GH-43605 stores dictionary indices with RLE bit width 0: every index is 0, which is valid when they all are.
+    // It crashed a Go reader; Arrow's fix (apache/arrow#43607) reads it, and so do we (checked below).
+    public static TheoryData<string> BadFiles()
+        => [.. ParquetTestFiles.ParquetFiles(ParquetTestFiles.BadDataDirectory).Select(f => Path.GetFileName(f)).Where(n => n != "ARROW-GH-43605.parquet")];
+
+    [Fact]
+    public void ReadAll_BitWidthZeroDictionaryIndices_ReadsTheFirstDictionaryValue()
+    {
+        using var reader = ParquetFileReader.Open(Path.Combine(ParquetTestFiles.BadDataDirectory, "ARROW-GH-43605.parquet"));
+        var batches = reader.ReadAll().ToList();
+        Assert.Equal(reader.Metadata.NumRows, batches.Sum(b => b.Length));
+        foreach (var batch in batches)
+        {
+            var column = batch.Column(0);
+            var first = column.GetValue(0);
+            Assert.All(Enumerable.Range(0, column.Length), i => Assert.Equal(first, column.GetValue(i)));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(DataFiles))]
+    public void ReadAll_ConformanceFile_ReadsEveryRowGroup(string name)
+    {
+        string path = Path.Combine(ParquetTestFiles.DataDirectory, name);
+        using var reader = ParquetFileReader.Open(path);
+        long rows = 0;
+        foreach (var batch in reader.ReadAll())
+        {
+            Assert.Equal(reader.Schema.Count, batch.ColumnCount);
+            foreach (var column in batch.Columns)
+            {
+                for (int i = 0; i < column.Length; i++)
+                {
+                    _ = column.GetValue(i);
+                }
+            }
+
+            rows += batch.Length;
+        }
+
+        Assert.Equal(reader.Metadata.RowGroups.Sum(g => g.NumRows), rows);
+
+        // One file declares 0 rows in its footer while its row group holds 6; every other footer agrees with its row groups.
+        if (name != "repeated_no_annotation.parquet")
+        {
+            Assert.Equal(reader.Metadata.NumRows, rows);
+        }
+    }
+
+    [Fact]
+    public void ReadAll_AllConformanceFiles_PrintsHowManyRead()
+    {
+        var failures = new List<string>();
+        int read = 0;
+        foreach (var path in ParquetTestFiles.ParquetFiles(ParquetTestFiles.DataDirectory).Where(p => !KnownFailures.ContainsKey(Path.GetFileName(p))))
+        {
+            try
+            {
+                using var reader = ParquetFileReader.Open(path);
+                foreach (var batch in reader.ReadAll())
+                {
+                    _ = batch.Length;
+                }
+
+                read++;
+            }
+            catch (LarderException e)
+            {
+                failures.Add($"{Path.GetFileName(path)}: {e.Message}");
+            }
+        }
+
+        _output.WriteLine($"{read} Parquet files read fully; {failures.Count} failed; {KnownFailures.Count} listed as known failures");
+        foreach (var f in failures)
+        {
+            _output.WriteLine(f);
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    [Fact]
+    public void ReadRowGroup_AllTypesPlain_KnownValues()
+    {
+        using var reader = ParquetFileReader.Open(Path.Combine(ParquetTestFiles.DataDirectory, "alltypes_plain.parquet"));
+        var batch = reader.ReadAll().Single();
+        Assert.Equal([4, 5, 6, 7, 2, 3, 0, 1], ((PrimitiveArray<int>)batch.Column("id")).Values.ToArray());
+        var flags = (BooleanArray)batch.Column("bool_col");
+        Assert.Equal([true, false, true, false, true, false, true, false], Enumerable.Range(0, 8).Select(i => flags[i]!.Value).ToArray());
+        Assert.Equal(Temporal.FromDateTimeOffset(new DateTimeOffset(2009, 3, 1, 0, 0, 0, TimeSpan.Zero), TimeUnit.Nanosecond), ((TimestampArray)batch.Column("timestamp_col")).Values[0]);
+    }
+
+    [Fact]
+    public void ReadRowGroup_Projection_ReadsOnlyThoseColumnsInOrder()
+    {
+        using var reader = ParquetFileReader.Open(Path.Combine(ParquetTestFiles.DataDirectory, "alltypes_plain.parquet"));
+        var batch = reader.ReadRowGroup(0, ["string_col", "id"]);
+        Assert.Equal(["string_col", "id"], batch.Schema.Fields.Select(f => f.Name).ToArray());
+        Assert.Equal(4, ((PrimitiveArray<int>)batch.Column(1)).Values[0]);
+        Assert.Throws<LarderNotFoundException>(() => reader.ReadRowGroup(0, ["nope"]));
+    }
+
+    [Fact]
+    public void ReadAll_DeltaBinaryPacked_EqualsExpectCsv()
+    {
+        using var reader = ParquetFileReader.Open(Path.Combine(ParquetTestFiles.DataDirectory, "delta_binary_packed.parquet"));
+        var lines = File.ReadAllLines(Path.Combine(ParquetTestFiles.DataDirectory, "delta_binary_packed_expect.csv"));
+        var header = lines[0].Split(',');
+        var batches = reader.ReadAll().ToList();
+        var rows = lines.Skip(1).ToArray();
+        Assert.Equal(rows.Length, batches.Sum(b => b.Length));
+        int row = 0;
+        foreach (var batch in batches)
+        {
+            for (int i = 0; i < batch.Length; i++, row++)
+            {
+                var cells = rows[row].Split(',');
+                for (int c = 0; c < header.Length; c++)
+                {
+                    var value = batch.Column(header[c]).GetValue(i);
+                    Assert.Equal(cells[c], Convert.ToString(value, CultureInfo.InvariantCulture));
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("datapage_v1-corrupt-checksum.parquet")]
+    [InlineData("rle-dict-uncompressed-corrupt-checksum.parquet")]
+    public void ReadAll_CorruptPageChecksum_ThrowsChecksumError(string name)
+    {
+        using var reader = ParquetFileReader.Open(Path.Combine(ParquetTestFiles.DataDirectory, name));
+        Assert.Throws<LarderChecksumException>(() => reader.ReadAll().ToList());
+        using var lenient = ParquetFileReader.Open(Path.Combine(ParquetTestFiles.DataDirectory, name), new ParquetReadOptions { VerifyChecksums = false });
+        Assert.NotEmpty(lenient.ReadAll().ToList());
+    }
+
+    [Theory]
+    [MemberData(nameof(BadFiles))]
+    public void ReadAll_BadDataFile_FailsWithFormatError(string name)
+    {
+        var e = Record.Exception(() =>
+        {
+            using var reader = ParquetFileReader.Open(Path.Combine(ParquetTestFiles.BadDataDirectory, name));
+            foreach (var batch in reader.ReadAll())
+            {
+                foreach (var column in batch.Columns)
+                {
+                    for (int i = 0; i < column.Length; i++)
+                    {
+                        _ = column.GetValue(i);
+                    }
+                }
+            }
+        });
+        Assert.NotNull(e);
+        Assert.IsAssignableFrom<LarderFormatException>(e);
+    }
+
+    [Theory]
+    [InlineData("alltypes_plain.snappy.parquet", 1)]
+    [InlineData("nested_lists.snappy.parquet", 2)]
+    [InlineData("delta_byte_array.parquet", 3)]
+    [InlineData("datapage_v2.snappy.parquet", 4)]
+    public void ReadAll_RandomlyCorruptedFile_ReadsOrThrowsFormatError(string name, int seed)
+    {
+        var valid = File.ReadAllBytes(Path.Combine(ParquetTestFiles.DataDirectory, name));
+        var random = new Random(seed);
+        string path = Path.Combine(Path.GetTempPath(), $"larder-pq-{Guid.NewGuid():N}.parquet");
+        try
+        {
+            for (int n = 0; n < 150; n++)
+            {
+                var bytes = (byte[])valid.Clone();
+                switch (random.Next(3))
+                {
+                    case 0:
+                        bytes = bytes[..random.Next(bytes.Length)];
+                        break;
+                    case 1:
+                        for (int k = random.Next(1, 4); k > 0; k--)
+                        {
+                            bytes[random.Next(bytes.Length)] ^= (byte)(1 << random.Next(8));
+                        }
+
+                        break;
+                    default:
+                        bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+                        break;
+                }
+
+                File.WriteAllBytes(path, bytes);
+                var e = Record.Exception(() =>
+                {
+                    using var reader = ParquetFileReader.Open(path);
+                    foreach (var batch in reader.ReadAll())
+                    {
+                        foreach (var column in batch.Columns)
+                        {
+                            for (int i = 0; i < column.Length; i++)
+                            {
+                                _ = column.GetValue(i);
+                            }
+                        }
+                    }
+                });
+                Assert.True(e is null or LarderFormatException, $"{name} case {n}: {e}");
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Open_NotParquet_ThrowsClearFormatError()
+    {
+        string path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "id,name\n1,a\n");
+            var e = Assert.ThrowsAny<LarderFormatException>(() => ParquetFileReader.Open(path));
+            Assert.Contains("not a Parquet file", e.Message, StringComparison.Ordinal);
+            Assert.Throws<LarderNotFoundException>(() => ParquetFileReader.Open(path + ".missing"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
