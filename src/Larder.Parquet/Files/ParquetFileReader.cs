@@ -5,7 +5,7 @@ using Larder.Memory;
 using Larder.Parquet.Dremel;
 using Larder.Parquet.Metadata;
 using Larder.Parquet.Read;
-using Larder.Parquet.Schema;
+using Larder.Parquet.SchemaMapping;
 using Microsoft.Win32.SafeHandles;
 
 namespace Larder.Parquet.Files;
@@ -109,7 +109,7 @@ public sealed class ParquetFileReader : IDisposable, IAsyncDisposable
     }
 
     /// <summary>The Arrow schema of the file (restored from <c>ARROW:schema</c> where present and compatible).</summary>
-    public Columnar.Schema Schema => _schema.Schema;
+    public Schema Schema => _schema.Schema;
 
     /// <summary>The decoded footer.</summary>
     public FileMetaData Metadata { get; }
@@ -180,7 +180,7 @@ public sealed class ParquetFileReader : IDisposable, IAsyncDisposable
             arrays[f] = ArrowArrayFactory.Create(data);
         }
 
-        var schema = columns is null ? Schema : new Columnar.Schema(fields.Select(i => Schema[i]), Schema.Metadata);
+        var schema = columns is null ? Schema : new Schema(fields.Select(i => Schema[i]), Schema.Metadata);
         return new RecordBatch(schema, arrays, rows);
     }
 

@@ -7,7 +7,7 @@ using Larder.Memory;
 using Larder.Parquet.Dremel;
 using Larder.Parquet.Encodings;
 using Larder.Parquet.Metadata;
-using Larder.Parquet.Schema;
+using Larder.Parquet.SchemaMapping;
 using ParquetEncoding = Larder.Parquet.Metadata.Encoding;
 
 namespace Larder.Parquet.Read;

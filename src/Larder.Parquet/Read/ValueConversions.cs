@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using Larder.Columnar;
 using Larder.Memory;
 using Larder.Parquet.Metadata;
-using Larder.Parquet.Schema;
+using Larder.Parquet.SchemaMapping;
 using ArrowTimeUnit = Larder.Columnar.TimeUnit;
 
 namespace Larder.Parquet.Read;

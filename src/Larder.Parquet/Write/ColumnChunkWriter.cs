@@ -4,7 +4,7 @@ using Larder.Compression;
 using Larder.Parquet.Dremel;
 using Larder.Parquet.Encodings;
 using Larder.Parquet.Metadata;
-using Larder.Parquet.Schema;
+using Larder.Parquet.SchemaMapping;
 
 namespace Larder.Parquet.Write;
 

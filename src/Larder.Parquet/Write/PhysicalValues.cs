@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using Larder.Columnar;
 using Larder.Parquet.Metadata;
-using Larder.Parquet.Schema;
+using Larder.Parquet.SchemaMapping;
 
 namespace Larder.Parquet.Write;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using Larder.Parquet.Metadata;
-using Larder.Parquet.Schema;
+using Larder.Parquet.SchemaMapping;
 
 namespace Larder.Parquet.Write;
 

@@ -2,7 +2,7 @@ using Larder.Columnar;
 using Larder.Parquet.Dremel;
 using Larder.Parquet.Metadata;
 using Larder.Parquet.Read;
-using Larder.Parquet.Schema;
+using Larder.Parquet.SchemaMapping;
 using Xunit.Abstractions;
 
 namespace Larder.Parquet.Tests.Read;

@@ -1,6 +1,6 @@
 using Larder.Columnar;
 using Larder.Parquet.Metadata;
-using Larder.Parquet.Schema;
+using Larder.Parquet.SchemaMapping;
 using Xunit.Abstractions;
 
 namespace Larder.Parquet.Tests.SchemaMapping;

@@ -1,7 +1,7 @@
 using Larder.Columnar;
 using Larder.Ipc;
 using Larder.Parquet.Metadata;
-using Larder.Parquet.Schema;
+using Larder.Parquet.SchemaMapping;
 using Larder.TestKit;
 
 namespace Larder.Parquet.Tests.SchemaMapping;

@@ -6,7 +6,7 @@ using Larder.Memory;
 using Larder.Parquet.Dremel;
 using Larder.Parquet.Encodings;
 using Larder.Parquet.Metadata;
-using Larder.Parquet.Schema;
+using Larder.Parquet.SchemaMapping;
 using Larder.Parquet.Write;
 using Larder.TestKit;
 

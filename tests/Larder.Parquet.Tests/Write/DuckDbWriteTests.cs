@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Larder.Columnar;
 using Larder.Parquet.Metadata;
-using Larder.Parquet.Schema;
+using Larder.Parquet.SchemaMapping;
 using Larder.Parquet.Tests.Peers;
 using Larder.Parquet.Write;
 using Larder.TestKit;

@@ -3,7 +3,7 @@ using Larder.Ipc;
 using Larder.Parquet.Dremel;
 using Larder.Parquet.Metadata;
 
-namespace Larder.Parquet.Schema;
+namespace Larder.Parquet.SchemaMapping;
 
 using Schema = Larder.Columnar.Schema;
 

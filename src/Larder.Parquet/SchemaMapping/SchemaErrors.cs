@@ -1,7 +1,7 @@
 namespace Larder.Parquet;
 
 /// <summary>
-/// Builds the exceptions of the Parquet schema mapping (<c>Larder.Parquet.Schema</c>): a malformed schema element list is a
+/// Builds the exceptions of the Parquet schema mapping (<c>Larder.Parquet.SchemaMapping</c>): a malformed schema element list is a
 /// <see cref="LarderFormatException"/> naming the source, the element (index and name) and what is wrong; a well-formed
 /// schema Larder refuses is a <see cref="LarderNotSupportedException"/>; an Arrow schema Parquet cannot store is a
 /// <see cref="LarderNotSupportedException"/> naming the field. Stateless.

@@ -4,7 +4,7 @@ using Larder.Parquet.Metadata;
 using ArrowTimeUnit = Larder.Columnar.TimeUnit;
 using ParquetTimeUnit = Larder.Parquet.Metadata.TimeUnit;
 
-namespace Larder.Parquet.Schema;
+namespace Larder.Parquet.SchemaMapping;
 
 /// <summary>
 /// The leaf type rules of the schema mapping (as Arrow C++ <c>parquet/arrow/schema.cc</c> applies them): Parquet physical

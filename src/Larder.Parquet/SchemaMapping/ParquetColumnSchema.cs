@@ -2,7 +2,7 @@ using Larder.Columnar;
 using Larder.Parquet.Dremel;
 using Larder.Parquet.Metadata;
 
-namespace Larder.Parquet.Schema;
+namespace Larder.Parquet.SchemaMapping;
 
 using Schema = Larder.Columnar.Schema;
 

@@ -1,6 +1,6 @@
 using Larder.Columnar;
 
-namespace Larder.Parquet.Schema;
+namespace Larder.Parquet.SchemaMapping;
 
 /// <summary>
 /// Applies a stored Arrow schema (<c>ARROW:schema</c>) to the fields derived from a Parquet schema: where the stored type

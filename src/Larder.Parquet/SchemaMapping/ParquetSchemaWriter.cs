@@ -5,7 +5,7 @@ using Larder.Parquet.Metadata;
 using ArrowTimeUnit = Larder.Columnar.TimeUnit;
 using ParquetTimeUnit = Larder.Parquet.Metadata.TimeUnit;
 
-namespace Larder.Parquet.Schema;
+namespace Larder.Parquet.SchemaMapping;
 
 using Schema = Larder.Columnar.Schema;
 

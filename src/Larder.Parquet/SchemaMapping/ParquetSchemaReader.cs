@@ -2,7 +2,7 @@ using Larder.Columnar;
 using Larder.Parquet.Dremel;
 using Larder.Parquet.Metadata;
 
-namespace Larder.Parquet.Schema;
+namespace Larder.Parquet.SchemaMapping;
 
 /// <summary>
 /// Reads a Parquet schema element list into an Arrow schema and per-leaf Dremel paths (see
