@@ -10,9 +10,9 @@ internal static class ConvertCommand
 {
     public static Command Build(CliContext context)
     {
-        var input = new Argument<string>("IN") { Description = "Input file (.csv .tsv .jsonl .arrow .arrows)." };
+        var input = new Argument<string>("IN") { Description = "Input file (.csv .tsv .jsonl .arrow .arrows .parquet)." };
         var output = new Argument<string>("OUT") { Description = "Output file; its extension picks the format." };
-        var compression = new Option<string?>("--compression") { Description = "Codec for formats that compress (Arrow: lz4 or zstd)." };
+        var compression = new Option<string?>("--compression") { Description = "Codec for formats that compress (Arrow: lz4 or zstd; Parquet: none, snappy, gzip, zstd, lz4_raw, brotli)." };
         var select = new Option<string?>("--select") { Description = "Comma-separated columns to keep, in that order." };
         var limit = new Option<long?>("--limit") { Description = "Keep at most N rows." };
         var command = new Command("convert", "Convert a table between formats, streaming batch by batch.") { input, output, compression, select, limit };

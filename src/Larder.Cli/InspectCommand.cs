@@ -9,7 +9,7 @@ internal static class InspectCommand
 {
     public static Command Build(CliContext context)
     {
-        var file = new Argument<string>("FILE") { Description = "A table file (.csv .tsv .jsonl .arrow .arrows)." };
+        var file = new Argument<string>("FILE") { Description = "A table file (.csv .tsv .jsonl .arrow .arrows .parquet)." };
         var command = new Command("inspect", "Show a table file's schema, metadata, batches, rows and sizes.") { file };
         command.SetAction((parse, cancellationToken) => RunAsync(context, parse.GetValue(file)!, cancellationToken));
         return command;

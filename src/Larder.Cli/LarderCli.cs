@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Larder.Formats;
+using Larder.Parquet.Files;
 
 namespace Larder.Cli;
 
@@ -11,7 +12,7 @@ internal static class LarderCli
 {
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
     {
-        var context = new CliContext(console, TableFormatRegistry.CreateDefault());
+        var context = new CliContext(console, TableFormatRegistry.CreateDefault().With(new ParquetTableFormat()));
         var root = BuildRoot(context);
         var parse = root.Parse(args);
         context.Verbose = parse.GetValue(context.VerboseOption);
