@@ -1,7 +1,7 @@
 namespace Larder.Core.Tests.Ipc.Flatbuf;
 
 /// <summary>
-/// Locates the read-only conformance data (<c>/work/shared/testdata</c>, i.e. <c>../shared/testdata</c> beside the repo
+/// Locates the read-only conformance data (<c>../shared/testdata</c> beside the repo
 /// root): <c>LARDER_TESTDATA</c> when set, else the first <c>shared/testdata</c> found walking up from
 /// <see cref="AppContext.BaseDirectory"/>.
 /// </summary>
