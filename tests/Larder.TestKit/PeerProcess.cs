@@ -1,6 +1,5 @@
-using Larder.TestKit;
 
-namespace Larder.Parquet.Tests.Peers;
+namespace Larder.TestKit;
 
 /// <summary>
 /// Runs the Node interop peers of <c>tests/peers/</c> (DESIGN §14) — the real DuckDB and hyparquet, never mocks.
@@ -116,7 +115,7 @@ public static class PeerProcess
         var result = await RunAsync(package, script, arguments, timeout);
         if (result.ExitCode != 0)
         {
-            throw new PeerException($"`{result.Command}` exited with code {result.ExitCode} after {result.Elapsed.TotalSeconds:0.0} s.{Environment.NewLine}stderr: {result.Stderr.Trim()}{Environment.NewLine}stdout: {Truncate(result.Stdout.Trim(), 2000)}{Environment.NewLine}(if a package or node is missing: {SetupHint})");
+            throw new PeerException($"`{result.Command}` exited with code {result.ExitCode} after {result.Elapsed.TotalSeconds:0.0} s.{Environment.NewLine}stderr: {result.Stderr.Trim()}{Environment.NewLine}stdout: {ChildProcess.Truncate(result.Stdout.Trim(), 2000)}{Environment.NewLine}(if a package or node is missing: {SetupHint})");
         }
 
         return result;
@@ -151,7 +150,6 @@ public static class PeerProcess
         }
     }
 
-    internal static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 }
 
 /// <summary>What one run of a peer did.</summary>

@@ -1,3 +1,4 @@
+using Larder.TestKit;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 

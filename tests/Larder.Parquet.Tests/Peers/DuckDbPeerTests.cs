@@ -1,3 +1,4 @@
+using Larder.TestKit;
 using System.Text.Json;
 
 namespace Larder.Parquet.Tests.Peers;

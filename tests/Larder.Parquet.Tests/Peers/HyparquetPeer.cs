@@ -1,3 +1,4 @@
+using Larder.TestKit;
 namespace Larder.Parquet.Tests.Peers;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Larder.TestKit;
 using System.Text.Json;
 
 namespace Larder.Parquet.Tests.Peers;
@@ -73,7 +74,7 @@ public sealed class PeerResultSet
             {
                 if (h.TryGetProperty("rowCount", out var count) && count.GetInt32() != rows.Count)
                 {
-                    throw new PeerException($"`{PeerProcess.Truncate(command, 300)}`: a result set announced {count.GetInt32()} rows but {rows.Count} followed");
+                    throw new PeerException($"`{ChildProcess.Truncate(command, 300)}`: a result set announced {count.GetInt32()} rows but {rows.Count} followed");
                 }
 
                 sets.Add(new PeerResultSet(h, columns, rows));
@@ -97,7 +98,7 @@ public sealed class PeerResultSet
             }
             catch (JsonException e)
             {
-                throw new PeerException($"`{PeerProcess.Truncate(command, 300)}` printed a line that is not JSON (line {lineNumber}): {PeerProcess.Truncate(line, 300)}", e);
+                throw new PeerException($"`{ChildProcess.Truncate(command, 300)}` printed a line that is not JSON (line {lineNumber}): {ChildProcess.Truncate(line, 300)}", e);
             }
 
             if (element.ValueKind == JsonValueKind.Object)
@@ -111,14 +112,14 @@ public sealed class PeerResultSet
             {
                 if (element.GetArrayLength() != columns.Count)
                 {
-                    throw new PeerException($"`{PeerProcess.Truncate(command, 300)}`: row (line {lineNumber}) has {element.GetArrayLength()} values for {columns.Count} columns: {PeerProcess.Truncate(line, 300)}");
+                    throw new PeerException($"`{ChildProcess.Truncate(command, 300)}`: row (line {lineNumber}) has {element.GetArrayLength()} values for {columns.Count} columns: {ChildProcess.Truncate(line, 300)}");
                 }
 
                 rows.Add(element);
             }
             else
             {
-                throw new PeerException($"`{PeerProcess.Truncate(command, 300)}` printed an unexpected line {lineNumber}: {PeerProcess.Truncate(line, 300)}");
+                throw new PeerException($"`{ChildProcess.Truncate(command, 300)}` printed an unexpected line {lineNumber}: {ChildProcess.Truncate(line, 300)}");
             }
         }
 
@@ -132,6 +133,6 @@ public sealed class PeerResultSet
         var sets = ParseAll(stdout, command);
         return sets.Count == 1
             ? sets[0]
-            : throw new PeerException($"`{PeerProcess.Truncate(command, 300)}` printed {sets.Count} result sets where one was expected");
+            : throw new PeerException($"`{ChildProcess.Truncate(command, 300)}` printed {sets.Count} result sets where one was expected");
     }
 }

@@ -1,3 +1,4 @@
+using Larder.TestKit;
 namespace Larder.Parquet.Tests.Peers;
 
 /// <summary>SQL of the tables the peer tests write (DuckDB dialect). Row index <c>i</c> = 0..99.</summary>

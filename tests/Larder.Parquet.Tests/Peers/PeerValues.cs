@@ -1,3 +1,4 @@
+using Larder.TestKit;
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
@@ -158,5 +159,5 @@ public static class PeerValues
         }
     }
 
-    private static string Text(JsonElement e) => PeerProcess.Truncate(e.GetRawText(), 200);
+    private static string Text(JsonElement e) => ChildProcess.Truncate(e.GetRawText(), 200);
 }
