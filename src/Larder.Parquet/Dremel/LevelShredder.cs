@@ -284,12 +284,42 @@ internal sealed class LevelShredder
         }
     }
 
+    /// <summary>Where the items of a list row lie in the child array.</summary>
+    private interface IListItems
+    {
+        (int Start, int Length) Items(int row);
+    }
+
+    private readonly ref struct OffsetItems<T>(ReadOnlySpan<T> offsets) : IListItems
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        private readonly ReadOnlySpan<T> _offsets = offsets;
+
+        public (int Start, int Length) Items(int row)
+        {
+            int s = int.CreateTruncating(_offsets[row]);
+            return (s, int.CreateTruncating(_offsets[row + 1]) - s);
+        }
+    }
+
+    private readonly struct FixedItems(int size) : IListItems
+    {
+        public (int Start, int Length) Items(int row) => (row * size, size);
+    }
+
     private static void ShredListRange<T>(ShreddedLeaf o, LevelNode[] nodes, int p, ArrayData a, int start, int count, short repFirst, short repRest)
         where T : unmanaged, IBinaryInteger<T>
+        => ShredItems(o, nodes, p, a, start, count, repFirst, repRest, new OffsetItems<T>(a.Buffers[1].As<T>().Slice(a.Offset + start, count + 1)), a.Offset + start);
+
+    private static void ShredFixedSizeListRange(ShreddedLeaf o, LevelNode[] nodes, int p, ArrayData a, int start, int count, short repFirst, short repRest)
+        => ShredItems(o, nodes, p, a, start, count, repFirst, repRest, new FixedItems(nodes[p].FixedSize), 0);
+
+    /// <param name="itemBase">Row number that <paramref name="items"/> calls row 0 (offset views are pre-sliced).</param>
+    private static void ShredItems<TItems>(ShreddedLeaf o, LevelNode[] nodes, int p, ArrayData a, int start, int count, short repFirst, short repRest, TItems items, int itemBase)
+        where TItems : IListItems, allows ref struct
     {
         var node = nodes[p];
         var child = a.Children[0];
-        var offsets = a.Buffers[1].As<T>();
         var validity = a.Validity;
         var bits = validity.Span;
         bool hasValidity = !validity.IsEmpty;
@@ -312,51 +342,14 @@ internal sealed class LevelShredder
                 continue;
             }
 
-            int s = int.CreateTruncating(offsets[row]);
-            int e = int.CreateTruncating(offsets[row + 1]);
-            if (e == s)
+            var (s, length) = items.Items(row - itemBase);
+            if (length == 0)
             {
                 o.Emit(empty, r);
             }
             else
             {
-                ShredRange(o, nodes, p + 1, child, s, e - s, r, elementRep);
-            }
-        }
-    }
-
-    private static void ShredFixedSizeListRange(ShreddedLeaf o, LevelNode[] nodes, int p, ArrayData a, int start, int count, short repFirst, short repRest)
-    {
-        var node = nodes[p];
-        var child = a.Children[0];
-        int size = node.FixedSize;
-        var validity = a.Validity;
-        var bits = validity.Span;
-        bool hasValidity = !validity.IsEmpty;
-        short absent = (short)(node.DefLevel - 1);
-        short empty = (short)node.DefLevel;
-        short elementRep = (short)node.RepLevel;
-        int baseRow = a.Offset + start;
-        for (int k = 0; k < count; k++)
-        {
-            short r = k == 0 ? repFirst : repRest;
-            int row = baseRow + k;
-            if (hasValidity && !BitUtil.GetBit(bits, row))
-            {
-                if (!node.Nullable)
-                {
-                    throw LevelErrors.NullInRequired(o.Path.Name, node.Field.Name);
-                }
-
-                o.Emit(absent, r);
-            }
-            else if (size == 0)
-            {
-                o.Emit(empty, r);
-            }
-            else
-            {
-                ShredRange(o, nodes, p + 1, child, row * size, size, r, elementRep);
+                ShredRange(o, nodes, p + 1, child, s, length, r, elementRep);
             }
         }
     }
