@@ -13,9 +13,10 @@ using ParquetEncoding = Larder.Parquet.Metadata.Encoding;
 namespace Larder.Parquet.Read;
 
 /// <summary>
-/// Reads one column chunk: walks its pages (dictionary, data v1 / v2; index and unknown pages skipped), verifies CRCs,
-/// decompresses, decodes levels and values, and converts the values from the leaf's storage type to its Arrow type.
-/// Stateless and thread safe. Hostile input raises <see cref="LarderFormatException"/> (or a subclass) only.
+/// Decodes column chunks: <see cref="ReadChunk"/> reads a whole chunk held in memory; <see cref="ColumnChunkCursor"/>
+/// reads one page by page from a file. Holds the per-chunk decoding state (<see cref="ChunkState"/>) and decoded values
+/// (<see cref="PhysicalValues"/>). Stateless and thread safe. Hostile input raises <see cref="LarderFormatException"/>
+/// (or a subclass) only.
 /// </summary>
 internal static class ColumnChunkReader
 {
@@ -33,105 +34,10 @@ internal static class ColumnChunkReader
     /// <exception cref="LarderFormatException">Any malformed page, size, count or encoded data.</exception>
     public static LeafLevels ReadChunk(ParquetColumnSchema column, ColumnMetaData meta, ReadOnlyMemory<byte> chunk, long chunkFileOffset, string? source, ColumnReadOptions? options = null)
     {
-        options ??= ColumnReadOptions.Default;
-        var state = new ChunkState(column, meta, source, options, chunkFileOffset);
-        var data = chunk.Span;
-        string path = state.Path;
-        if (meta.NumValues < 0)
-        {
-            throw ReadErrors.Chunk(source, path, chunkFileOffset, $"num_values {meta.NumValues} is negative");
-        }
-
-        int position = 0;
-        int pageIndex = 0;
-        while (state.ValuesSeen < meta.NumValues)
-        {
-            long pageOffset = chunkFileOffset + position;
-            if (position >= data.Length)
-            {
-                throw ReadErrors.Page(source, path, pageIndex, pageOffset, $"the chunk ends after {state.ValuesSeen} of its {meta.NumValues} values");
-            }
-
-            PageHeader header;
-            int headerLength;
-            try
-            {
-                header = ParquetMetadataCodec.ReadPageHeader(data[position..], source, pageOffset, out headerLength);
-            }
-            catch (LarderFormatException e) when (e is not LarderNotSupportedException)
-            {
-                throw ReadErrors.Page(source, path, pageIndex, pageOffset, $"invalid page header: {e.Message}", e);
-            }
-
-            int bodyStart = position + headerLength;
-            if (header.CompressedPageSize > data.Length - bodyStart)
-            {
-                throw ReadErrors.Page(source, path, pageIndex, pageOffset, $"compressed_page_size {header.CompressedPageSize} runs past the chunk end ({data.Length - bodyStart} bytes left)");
-            }
-
-            if (header.UncompressedPageSize > options.MaxPageSize || header.CompressedPageSize > options.MaxPageSize)
-            {
-                throw ReadErrors.Page(source, path, pageIndex, pageOffset, $"page size {Math.Max(header.UncompressedPageSize, header.CompressedPageSize)} exceeds the limit of {options.MaxPageSize} bytes");
-            }
-
-            var body = chunk.Slice(bodyStart, header.CompressedPageSize);
-            if (header.Type is PageType.DataPage or PageType.DataPageV2 or PageType.DictionaryPage
-                && header.Crc is int crc && options.VerifyChecksums)
-            {
-                uint computed = Crc32.Compute(body.Span);
-                if (computed != (uint)crc)
-                {
-                    throw ReadErrors.Checksum(source, path, pageIndex, pageOffset, (uint)crc, computed);
-                }
-            }
-
-            state.PageIndex = pageIndex;
-            state.PageOffset = pageOffset;
-            try
-            {
-                switch (header.Type)
-                {
-                    case PageType.DictionaryPage:
-                        state.ReadDictionaryPage(header, body.Span);
-                        break;
-                    case PageType.DataPage:
-                        state.ReadDataPageV1(header, body.Span);
-                        break;
-                    case PageType.DataPageV2:
-                        state.ReadDataPageV2(header, body.Span);
-                        break;
-                    default:
-                        break; // index pages and unknown page types are skipped
-                }
-            }
-            catch (LarderFormatException e) when (e is not LarderChecksumException and not LarderNotSupportedException && e.Source != source)
-            {
-                throw ReadErrors.Page(source, path, pageIndex, pageOffset, e.Message, e);
-            }
-            catch (Exception e) when (e is ArgumentException or OverflowException or InvalidOperationException)
-            {
-                throw ReadErrors.Page(source, path, pageIndex, pageOffset, $"malformed page ({e.Message})", e);
-            }
-
-            position = bodyStart + header.CompressedPageSize;
-            pageIndex++;
-        }
-
-        ArrayData values;
-        try
-        {
-            values = ValueConversions.ToArrow(state.Values, column);
-        }
-        catch (LarderFormatException e) when (e is not LarderNotSupportedException && e.Source != source)
-        {
-            throw ReadErrors.Chunk(source, path, chunkFileOffset, e.Message);
-        }
-        catch (Exception e) when (e is ArgumentException or OverflowException)
-        {
-            throw ReadErrors.Chunk(source, path, chunkFileOffset, $"values cannot be converted to {column.ArrowType} ({e.Message})");
-        }
-
-        return new LeafLevels(state.Definition(), state.Repetition(), values);
+        using var file = new ShiftedMemorySource(chunk, chunkFileOffset, source);
+        using var cursor = new ColumnChunkCursor(column, meta, file, chunkFileOffset, chunk.Length, options ?? ColumnReadOptions.Default);
+        int records = cursor.FillAsync(int.MaxValue, long.MaxValue, async: false, CancellationToken.None).GetAwaiter().GetResult();
+        return cursor.Take(records);
     }
 
     internal static ICompressionCodec? CodecFor(CompressionCodec codec, string? source, string path, long offset) => codec switch
@@ -185,11 +91,138 @@ internal static class ColumnChunkReader
 
         public long PageOffset { get; set; }
 
-        public PhysicalValues Values { get; }
+        public PhysicalValues Values { get; private set; }
 
-        public ReadOnlyMemory<short> Definition() => _column.MaxDefinitionLevel == 0 ? ReadOnlyMemory<short>.Empty : MemoryMarshal.Cast<byte, short>(_def.Written).ToArray();
+        /// <summary>Level entries (values and nulls, one per leaf slot) decoded and not yet taken.</summary>
+        public int LevelCount { get; private set; }
 
-        public ReadOnlyMemory<short> Repetition() => _column.MaxRepetitionLevel == 0 ? ReadOnlyMemory<short>.Empty : MemoryMarshal.Cast<byte, short>(_rep.Written).ToArray();
+        /// <summary>Bytes of decoded values not yet taken.</summary>
+        public long BufferedBytes => (long)Values.Fixed.Length + Values.Data.Length;
+
+        /// <summary>Repetition level 0 entries (record starts) among the buffered levels.</summary>
+        private int _recordStarts;
+
+        /// <summary>
+        /// Whole records among the buffered levels: the last one is whole only when <paramref name="chunkDone"/> (otherwise
+        /// the next page may continue it).
+        /// </summary>
+        public int CompleteRecords(bool chunkDone)
+            => _column.MaxRepetitionLevel == 0 ? LevelCount
+                : _pending is { } p ? p.StartsBefore
+                : chunkDone ? _recordStarts : Math.Max(0, _recordStarts - 1);
+
+        /// <summary>How many leading whole records have values that fit in <paramref name="budget"/> bytes.</summary>
+        public int RecordsWithin(long budget)
+        {
+            long valueLimit;
+            if (Values.Type == PhysicalType.ByteArray)
+            {
+                var offsets = Values.Offsets.WrittenAs<int>();
+                int lo = 0, hi = Values.Count;
+                while (lo < hi)
+                {
+                    int mid = (int)(((uint)lo + (uint)hi + 1) >> 1);
+                    if (offsets[mid] <= budget)
+                    {
+                        lo = mid;
+                    }
+                    else
+                    {
+                        hi = mid - 1;
+                    }
+                }
+
+                valueLimit = lo;
+            }
+            else
+            {
+                valueLimit = budget / Math.Max(1, Values.StoredWidth);
+            }
+
+            int maxDef = _column.MaxDefinitionLevel;
+            bool repeated = _column.MaxRepetitionLevel > 0;
+            var def = maxDef == 0 ? default : MemoryMarshal.Cast<byte, short>(_def.Written);
+            var rep = repeated ? MemoryMarshal.Cast<byte, short>(_rep.Written) : default;
+            long values = 0;
+            int records = 0;
+            for (int i = 0; i < LevelCount; i++)
+            {
+                if (i > 0 && (!repeated || rep[i] == 0))
+                {
+                    if (values > valueLimit)
+                    {
+                        return records;
+                    }
+
+                    records++;
+                }
+
+                if (maxDef == 0 || def[i] == maxDef)
+                {
+                    values++;
+                }
+            }
+
+            return values <= valueLimit ? records + 1 : records;
+        }
+
+        /// <summary>
+        /// Removes the first <paramref name="records"/> whole records from the buffers and returns their levels and values
+        /// (values as <see cref="PhysicalValues"/>; the rest stays buffered for the next take).
+        /// </summary>
+        public (short[] Definition, short[] Repetition, PhysicalValues Values) Take(int records)
+        {
+            int maxDef = _column.MaxDefinitionLevel;
+            bool repeated = _column.MaxRepetitionLevel > 0;
+            int levelCut = records;
+            if (repeated)
+            {
+                var rep = MemoryMarshal.Cast<byte, short>(_rep.Written);
+                levelCut = LevelCount;
+                int seen = 0;
+                for (int i = 0; i < rep.Length; i++)
+                {
+                    if (rep[i] == 0 && seen++ == records)
+                    {
+                        levelCut = i;
+                        break;
+                    }
+                }
+            }
+
+            int valueCut = levelCut;
+            short[] definition = [];
+            short[] repetition = [];
+            if (maxDef > 0)
+            {
+                var def = MemoryMarshal.Cast<byte, short>(_def.Written);
+                definition = def[..levelCut].ToArray();
+                valueCut = CountAtMax(definition, maxDef);
+                def[levelCut..].CopyTo(def);
+                _def.Truncate((LevelCount - levelCut) * 2);
+            }
+
+            if (repeated)
+            {
+                var rep = MemoryMarshal.Cast<byte, short>(_rep.Written);
+                repetition = rep[..levelCut].ToArray();
+                rep[levelCut..].CopyTo(rep);
+                _rep.Truncate((LevelCount - levelCut) * 2);
+                _recordStarts = MemoryMarshal.Cast<byte, short>(_rep.Written).Count((short)0);
+            }
+
+            LevelCount -= levelCut;
+            if (_pending is { } p)
+            {
+                _pending = p with { StartsBefore = p.StartsBefore - records };
+            }
+
+            var front = Values;
+            Values = front.SplitOffRest(valueCut);
+            return (definition, repetition, front);
+        }
+
+        private static int CountAtMax(ReadOnlySpan<short> levels, int max) => levels.Count((short)max);
 
         private LarderFormatException Error(string what) => ReadErrors.Page(_source, Path, PageIndex, PageOffset, what);
 
@@ -233,6 +266,7 @@ internal static class ColumnChunkReader
             if (_column.MaxRepetitionLevel > 0)
             {
                 pos += DecodeLevelsV1(rest, dh.RepetitionLevelEncoding, _column.MaxRepetitionLevel, n, _rep, out _);
+                CountRecordStarts(n);
             }
 
             int present = n;
@@ -241,8 +275,17 @@ internal static class ColumnChunkReader
                 pos += DecodeLevelsV1(rest[pos..], dh.DefinitionLevelEncoding, _column.MaxDefinitionLevel, n, _def, out present);
             }
 
-            DecodeValues(dh.Encoding, rest[pos..], present);
+            if (ShouldDefer(n))
+            {
+                Pend(n, dh.Encoding, page.AsMemory(pos), present);
+            }
+            else
+            {
+                DecodeValues(dh.Encoding, rest[pos..], present);
+            }
+
             ValuesSeen += n;
+            LevelCount += n;
         }
 
         public void ReadDataPageV2(PageHeader header, ReadOnlySpan<byte> body)
@@ -259,6 +302,7 @@ internal static class ColumnChunkReader
             if (_column.MaxRepetitionLevel > 0)
             {
                 DecodeRle(body.Slice(0, rl), _column.MaxRepetitionLevel, n, _rep, out _);
+                CountRecordStarts(n);
             }
             else if (rl != 0)
             {
@@ -293,9 +337,51 @@ internal static class ColumnChunkReader
                 values = valuesStored;
             }
 
-            DecodeValues(dh.Encoding, values, present);
+            if (ShouldDefer(n))
+            {
+                Pend(n, dh.Encoding, values.ToArray(), present);
+            }
+            else
+            {
+                DecodeValues(dh.Encoding, values, present);
+            }
+
             ValuesSeen += n;
+            LevelCount += n;
         }
+
+        /// <summary>
+        /// Set by the reader when it reads a page only to learn where the buffered last record ends: a page that starts
+        /// a new record then keeps its values encoded (<see cref="HasPending"/>) until the records before it are taken,
+        /// so one huge value does not have to sit next to another in memory.
+        /// </summary>
+        public bool DeferValues { get; set; }
+
+        /// <summary>A page's levels are buffered but its values are not decoded yet; see <see cref="DeferValues"/>.</summary>
+        public bool HasPending => _pending is not null;
+
+        private (ParquetEncoding Encoding, ReadOnlyMemory<byte> Data, int Present, int StartsBefore)? _pending;
+
+        /// <summary>Decodes the values of the deferred page (after the records before it were taken).</summary>
+        public void ResolvePending()
+        {
+            if (_pending is { } p)
+            {
+                _pending = null;
+                DecodeValues(p.Encoding, p.Data.Span, p.Present);
+            }
+        }
+
+        private bool ShouldDefer(int n)
+            => DeferValues && n > 0 && _column.MaxRepetitionLevel > 0 && MemoryMarshal.Cast<byte, short>(_rep.Written)[^n] == 0;
+
+        private void Pend(int n, ParquetEncoding encoding, ReadOnlyMemory<byte> data, int present)
+        {
+            int startsInPage = MemoryMarshal.Cast<byte, short>(_rep.Written)[^n..].Count((short)0);
+            _pending = (encoding, data, present, _recordStarts - startsInPage);
+        }
+
+        private void CountRecordStarts(int n) => _recordStarts += MemoryMarshal.Cast<byte, short>(_rep.Written)[^n..].Count((short)0);
 
         private int CheckNumValues(int numValues)
         {
@@ -563,6 +649,40 @@ internal static class ColumnChunkReader
         public BufferBuilder Offsets { get; } = new();
 
         public BufferBuilder Data { get; } = new();
+
+        /// <summary>
+        /// Keeps the first <paramref name="count"/> values here and moves the others into a new instance, which it
+        /// returns (only the moved values are copied, so splitting off a short tail is cheap).
+        /// </summary>
+        public PhysicalValues SplitOffRest(int count)
+        {
+            var rest = new PhysicalValues(Type, TypeLength);
+            if (Type == PhysicalType.ByteArray)
+            {
+                var offsets = Offsets.WrittenAs<int>();
+                int cut = offsets[count];
+                var moved = offsets[(count + 1)..];
+                var restOffsets = MemoryMarshal.Cast<byte, int>(rest.Offsets.Extend(moved.Length * 4));
+                for (int i = 0; i < moved.Length; i++)
+                {
+                    restOffsets[i] = moved[i] - cut;
+                }
+
+                rest.Data.AppendRange<byte>(Data.Written[cut..]);
+                Offsets.Truncate((count + 1) * 4);
+                Data.Truncate(cut);
+            }
+            else
+            {
+                int cut = count * StoredWidth;
+                rest.Fixed.AppendRange<byte>(Fixed.Written[cut..]);
+                Fixed.Truncate(cut);
+            }
+
+            rest.Count = Count - count;
+            Count = count;
+            return rest;
+        }
 
         public void AppendPlain(ReadOnlySpan<byte> src, int n)
         {

@@ -11,4 +11,10 @@ public sealed record ColumnReadOptions
 
     /// <summary>The largest page (compressed or uncompressed) accepted, in bytes; larger pages are format errors.</summary>
     public int MaxPageSize { get; init; } = Larder.Memory.BufferAllocator.MaxLength;
+
+    /// <summary>
+    /// Bytes fetched per read of a chunk when its pages are smaller (a larger page is fetched whole). Default 1 MiB: one
+    /// such buffer is held per column being read.
+    /// </summary>
+    public int ReadBlockSize { get; init; } = 1 << 20;
 }

@@ -11,11 +11,11 @@ internal static class ReadErrors
 
     /// <summary>A structural problem of a page or the chunk.</summary>
     public static LarderFormatException Page(string? source, string column, int page, long offset, string what, Exception? inner = null)
-        => new($"{Where(source, column, page, offset)}: {what}.", source, offset, inner);
+        => new($"{Where(source, column, page, offset)}: {what.TrimEnd('.')}.", source, offset, inner);
 
     /// <summary>A problem of the whole chunk (not tied to one page).</summary>
     public static LarderFormatException Chunk(string? source, string column, long offset, string what)
-        => new($"{source ?? "Parquet data"}: column {column} (chunk at offset {offset}): {what}.", source, offset);
+        => new($"{source ?? "Parquet data"}: column {column} (chunk at offset {offset}): {what.TrimEnd('.')}.", source, offset);
 
     /// <summary>A page CRC that does not match the stored bytes.</summary>
     public static LarderChecksumException Checksum(string? source, string column, int page, long offset, uint stored, uint computed)
