@@ -105,10 +105,16 @@ public static class RangeSource
         public string? Name => path;
 
         public int Read(long offset, Span<byte> destination)
-            => offset >= Length ? 0 : RandomAccess.Read(handle, destination, offset);
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(offset);
+            return offset >= Length ? 0 : RandomAccess.Read(handle, destination, offset);
+        }
 
         public ValueTask<int> ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
-            => offset >= Length ? ValueTask.FromResult(0) : RandomAccess.ReadAsync(handle, destination, offset, cancellationToken);
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(offset);
+            return offset >= Length ? ValueTask.FromResult(0) : RandomAccess.ReadAsync(handle, destination, offset, cancellationToken);
+        }
 
         public void Dispose() => handle.Dispose();
     }
@@ -123,6 +129,7 @@ public static class RangeSource
 
         public int Read(long offset, Span<byte> destination)
         {
+            ArgumentOutOfRangeException.ThrowIfNegative(offset);
             if (offset >= Length)
             {
                 return 0;
@@ -142,6 +149,7 @@ public static class RangeSource
 
         public async ValueTask<int> ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
         {
+            ArgumentOutOfRangeException.ThrowIfNegative(offset);
             if (offset >= Length)
             {
                 return 0;
@@ -177,6 +185,7 @@ public static class RangeSource
 
         public int Read(long offset, Span<byte> destination)
         {
+            ArgumentOutOfRangeException.ThrowIfNegative(offset);
             if (offset >= bytes.Length)
             {
                 return 0;
