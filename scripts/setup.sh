@@ -27,7 +27,7 @@ logged() {
 }
 
 # --- 1. Debian packages (DESIGN §14) -------------------------------------------------------------
-apt_packages=(zstd lz4 bzip2 gzip python3-numpy python3-pandas p7zip-full unzip)
+apt_packages=(zstd lz4 libsnappy1v5 bzip2 gzip python3-numpy python3-pandas p7zip-full unzip)
 missing=()
 for p in "${apt_packages[@]}"; do
   if [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)" != "installed" ]; then

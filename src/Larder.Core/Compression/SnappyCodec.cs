@@ -4,19 +4,32 @@ using IronSnappy;
 namespace Larder.Compression;
 
 /// <summary>
-/// Snappy raw block format (a varint of the uncompressed length, then the compressed block) through IronSnappy, as Parquet
-/// and Arrow use it. No levels. No streaming: the raw format has no framing (the separate "framing format" of
-/// <c>.sz</c> files is a different codec that Larder does not offer). IronSnappy's API returns arrays, so each call
-/// allocates one buffer of the output size; the declared length is checked against the destination or limit before
-/// anything is allocated. Thread-safe; owns nothing.
+/// Snappy raw block format (a varint of the uncompressed length, then the compressed block), as Parquet and Arrow use
+/// it, through the native <c>libsnappy.so.1</c> when it loads (no allocation, straight into the destination) and the
+/// managed IronSnappy otherwise (which returns arrays, so each call allocates one buffer of the output size). Both
+/// produce and accept the same format. No levels. No streaming: the raw format has no framing (the "framing format" of
+/// <c>.sz</c> files is a different codec that Larder does not offer). The declared length is checked against the
+/// destination or limit before anything is allocated. Thread-safe; owns nothing.
 /// </summary>
-internal sealed class SnappyCodec : CompressionCodec
+internal sealed unsafe class SnappyCodec : CompressionCodec
 {
+    private readonly bool _native;
+
     public SnappyCodec(CompressionOptions options)
+        : this(options, SnappyNative.IsAvailable)
+    {
+    }
+
+    /// <summary>A codec using the native library (<paramref name="native"/>, which must be available) or IronSnappy.</summary>
+    internal SnappyCodec(CompressionOptions options, bool native)
         : base(CompressionCodecs.Snappy, level: null)
     {
         RejectLevel(CompressionCodecs.Snappy, options.Level);
+        _native = native;
     }
+
+    /// <summary>Whether this codec runs the native library.</summary>
+    internal bool IsNative => _native;
 
     public override bool SupportsStreaming => false;
 
@@ -24,6 +37,11 @@ internal sealed class SnappyCodec : CompressionCodec
 
     protected override int CompressCore(ReadOnlySpan<byte> source, Span<byte> destination)
     {
+        if (_native)
+        {
+            return CompressNative(source, destination);
+        }
+
         byte[] encoded = Snappy.Encode(source);
         if (encoded.Length > destination.Length)
         {
@@ -40,6 +58,12 @@ internal sealed class SnappyCodec : CompressionCodec
         if (declared != (uint)destination.Length)
         {
             throw LarderErrors.CodecSizeMismatch(Name, destination.Length, declared);
+        }
+
+        if (_native)
+        {
+            DecompressNative(source, destination);
+            return;
         }
 
         byte[] decoded = Decode(source);
@@ -62,6 +86,14 @@ internal sealed class SnappyCodec : CompressionCodec
         if (declared > Array.MaxLength)
         {
             throw LarderErrors.CodecDataCorrupt(Name, $"declared length {declared} is larger than any buffer");
+        }
+
+        if (_native)
+        {
+            var span = destination.GetSpan((int)declared)[..(int)declared];
+            DecompressNative(source, span);
+            destination.Advance((int)declared);
+            return declared;
         }
 
         byte[] decoded = Decode(source);
@@ -103,6 +135,71 @@ internal sealed class SnappyCodec : CompressionCodec
         }
 
         throw LarderErrors.CodecDataCorrupt(Name, "the length header is too long");
+    }
+
+    private int CompressNative(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        // snappy_compress wants room for the worst case; compress into a temporary block when the caller's is tighter.
+        long max = (long)SnappyNative.snappy_max_compressed_length((nuint)source.Length);
+        byte[]? rented = destination.Length < max ? ArrayPool<byte>.Shared.Rent(checked((int)max)) : null;
+        try
+        {
+            Span<byte> target = rented ?? destination;
+            nuint length = (nuint)target.Length;
+            int status;
+            fixed (byte* src = source)
+            fixed (byte* dst = target)
+            {
+                status = SnappyNative.snappy_compress(src, (nuint)source.Length, dst, &length);
+            }
+
+            if (status != SnappyNative.Ok)
+            {
+                throw LarderErrors.CodecDataCorrupt(Name, $"libsnappy failed to compress (status {status})");
+            }
+
+            if (rented is not null)
+            {
+                if ((int)length > destination.Length)
+                {
+                    throw DestinationTooSmall(destination.Length);
+                }
+
+                rented.AsSpan(0, (int)length).CopyTo(destination);
+            }
+
+            return (int)length;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private void DecompressNative(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        nuint length = (nuint)destination.Length;
+        int status;
+        fixed (byte* src = source)
+        fixed (byte* dst = destination)
+        {
+            status = SnappyNative.snappy_uncompress(src, (nuint)source.Length, dst, &length);
+        }
+
+        if (status != SnappyNative.Ok)
+        {
+            throw LarderErrors.CodecDataCorrupt(Name, status == SnappyNative.BufferTooSmall
+                ? "the block decodes to more bytes than it declares"
+                : "the compressed block is invalid");
+        }
+
+        if (length != (nuint)destination.Length)
+        {
+            throw LarderErrors.CodecSizeMismatch(Name, destination.Length, (long)length);
+        }
     }
 
     private byte[] Decode(ReadOnlySpan<byte> source)

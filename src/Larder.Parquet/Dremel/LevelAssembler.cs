@@ -8,7 +8,11 @@ namespace Larder.Parquet.Dremel;
 /// maximum definition level is 0), repetition levels (empty when the maximum repetition level is 0) and the present
 /// values in order, as an array of the leaf's Arrow type holding no nulls.
 /// </summary>
-internal readonly record struct LeafLevels(ReadOnlyMemory<short> DefinitionLevels, ReadOnlyMemory<short> RepetitionLevels, ArrayData Values);
+/// <remarks>
+/// <see cref="AllDefined"/> says that a flat leaf has no nulls: its definition levels, all at the maximum, are then
+/// left out (empty) and every value is one row.
+/// </remarks>
+internal readonly record struct LeafLevels(ReadOnlyMemory<short> DefinitionLevels, ReadOnlyMemory<short> RepetitionLevels, ArrayData Values, bool AllDefined = false);
 
 /// <summary>
 /// The read side of Dremel: rebuilds one column's Arrow array from its leaves' levels and values. Create one per column
@@ -86,6 +90,11 @@ internal sealed class LevelAssembler
 
         if (_paths.Length == 1 && _paths[0].IsFlat)
         {
+            if (leaves[0].AllDefined && leaves[0].DefinitionLevels.IsEmpty && leaves[0].Values.Type.Id != ArrowTypeId.Null)
+            {
+                return leaves[0].Values;
+            }
+
             return AssembleFlat(_paths[0], leaves[0].DefinitionLevels.Span, leaves[0].Values);
         }
 

@@ -66,6 +66,10 @@ internal sealed class ColumnChunkCursor : IDisposable
     public async ValueTask<int> FillAsync(int records, long byteBudget, bool async, CancellationToken cancellationToken)
     {
         _state.ResolvePending();
+        if (_column.MaxRepetitionLevel == 0 && records > _state.LevelCount)
+        {
+            _state.Reserve((int)Math.Min(records - _state.LevelCount, _meta.NumValues - _state.ValuesSeen));
+        }
 
         // Past the budget, keep reading until one record is whole: a record may span pages. A page read only to find
         // where the last record ends keeps its values encoded until that record has been taken.
@@ -90,7 +94,7 @@ internal sealed class ColumnChunkCursor : IDisposable
     /// <exception cref="LarderFormatException">The values cannot be converted to the leaf's Arrow type.</exception>
     public LeafLevels Take(int records)
     {
-        var (definition, repetition, values) = _state.Take(records);
+        var (definition, repetition, values, allDefined) = _state.Take(records);
         ArrayData data;
         try
         {
@@ -105,10 +109,14 @@ internal sealed class ColumnChunkCursor : IDisposable
             throw ReadErrors.Chunk(_source, _state.Path, _meta.FirstPageOffset, $"values cannot be converted to {_column.ArrowType} ({e.Message})");
         }
 
-        return new LeafLevels(definition, repetition, data);
+        return new LeafLevels(definition, repetition, data, allDefined);
     }
 
-    public void Dispose() => _pages.Dispose();
+    public void Dispose()
+    {
+        _pages.Dispose();
+        _state.ReturnPageBuffer();
+    }
 
     private async ValueTask ReadPageAsync(bool async, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Larder.Checksums;
@@ -66,6 +67,10 @@ internal static class ColumnChunkReader
         private readonly BufferBuilder _rep = new();
         private PhysicalValues? _dictionary;
         private int[] _levelScratch = [];
+        private int[] _indexScratch = [];
+        private bool _defVirtual;
+        private byte[] _pageBuffer = [];
+        private const int MaxPooledPage = 4 << 20;
 
         public ChunkState(ParquetColumnSchema column, ColumnMetaData meta, string? source, ColumnReadOptions options, long chunkOffset)
         {
@@ -80,6 +85,7 @@ internal static class ColumnChunkReader
             }
 
             _codec = CodecFor(meta.Codec, source, Path, chunkOffset);
+            _defVirtual = column.Path.IsFlat && column.MaxDefinitionLevel > 0 && column.ArrowType.Id != ArrowTypeId.Null;
             Values = new PhysicalValues(column.PhysicalType, column.TypeLength);
         }
 
@@ -141,6 +147,11 @@ internal static class ColumnChunkReader
 
             int maxDef = _column.MaxDefinitionLevel;
             bool repeated = _column.MaxRepetitionLevel > 0;
+            if (_defVirtual)
+            {
+                maxDef = 0; // every buffered level is the maximum
+            }
+
             var def = maxDef == 0 ? default : MemoryMarshal.Cast<byte, short>(_def.Written);
             var rep = repeated ? MemoryMarshal.Cast<byte, short>(_rep.Written) : default;
             long values = 0;
@@ -170,9 +181,10 @@ internal static class ColumnChunkReader
         /// Removes the first <paramref name="records"/> whole records from the buffers and returns their levels and values
         /// (values as <see cref="PhysicalValues"/>; the rest stays buffered for the next take).
         /// </summary>
-        public (short[] Definition, short[] Repetition, PhysicalValues Values) Take(int records)
+        public (short[] Definition, short[] Repetition, PhysicalValues Values, bool AllDefined) Take(int records)
         {
-            int maxDef = _column.MaxDefinitionLevel;
+            bool allDefined = _defVirtual;
+            int maxDef = allDefined ? 0 : _column.MaxDefinitionLevel;
             bool repeated = _column.MaxRepetitionLevel > 0;
             int levelCut = records;
             if (repeated)
@@ -219,7 +231,7 @@ internal static class ColumnChunkReader
 
             var front = Values;
             Values = front.SplitOffRest(valueCut);
-            return (definition, repetition, front);
+            return (definition, repetition, front, allDefined);
         }
 
         private static int CountAtMax(ReadOnlySpan<short> levels, int max) => levels.Count((short)max);
@@ -249,7 +261,7 @@ internal static class ColumnChunkReader
                 throw Error($"dictionary num_values {dh.NumValues} is negative");
             }
 
-            byte[] page = Decompress(body, header.UncompressedPageSize);
+            var page = Decompress(body, header.UncompressedPageSize);
             var dict = new PhysicalValues(_column.PhysicalType, _column.TypeLength);
             CheckPlainFits(page.Length, dh.NumValues);
             dict.AppendPlain(page, dh.NumValues);
@@ -260,8 +272,7 @@ internal static class ColumnChunkReader
         {
             var dh = header.DataPageHeader ?? throw Error("data page without a data_page_header");
             int n = CheckNumValues(dh.NumValues);
-            byte[] page = Decompress(body, header.UncompressedPageSize);
-            ReadOnlySpan<byte> rest = page;
+            var rest = Decompress(body, header.UncompressedPageSize);
             int pos = 0;
             if (_column.MaxRepetitionLevel > 0)
             {
@@ -277,7 +288,7 @@ internal static class ColumnChunkReader
 
             if (ShouldDefer(n))
             {
-                Pend(n, dh.Encoding, page.AsMemory(pos), present);
+                Pend(n, dh.Encoding, rest[pos..].ToArray(), present);
             }
             else
             {
@@ -393,7 +404,11 @@ internal static class ColumnChunkReader
             return numValues;
         }
 
-        private byte[] Decompress(ReadOnlySpan<byte> stored, int uncompressedSize)
+        /// <summary>
+        /// The page's uncompressed bytes: <paramref name="stored"/> itself when the chunk is not compressed, else a buffer
+        /// of this state reused by the next page (callers copy what they keep).
+        /// </summary>
+        private ReadOnlySpan<byte> Decompress(ReadOnlySpan<byte> stored, int uncompressedSize)
         {
             if (uncompressedSize < 0 || uncompressedSize > _options.MaxPageSize)
             {
@@ -407,7 +422,7 @@ internal static class ColumnChunkReader
                     throw Error($"uncompressed page holds {stored.Length} bytes, uncompressed_page_size says {uncompressedSize}");
                 }
 
-                return stored.ToArray();
+                return stored;
             }
 
             // Bound what a hostile size can make us allocate: snappy, lz4 and deflate have a maximum expansion ratio.
@@ -423,7 +438,7 @@ internal static class ColumnChunkReader
                 throw Error($"uncompressed_page_size {uncompressedSize} is implausible for {stored.Length} compressed bytes");
             }
 
-            var output = GC.AllocateUninitializedArray<byte>(uncompressedSize);
+            var output = PageBuffer(uncompressedSize);
             try
             {
                 _codec.Decompress(stored, output);
@@ -446,6 +461,42 @@ internal static class ColumnChunkReader
             }
 
             return output;
+        }
+
+        private Span<byte> PageBuffer(int size)
+        {
+            if (_pageBuffer.Length < size)
+            {
+                // Pages are usually about 1 MiB; keep the buffer pooled unless a page is unusually large.
+                ReturnPageBuffer();
+                _pageBuffer = size <= MaxPooledPage ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
+            }
+
+            return _pageBuffer.AsSpan(0, size);
+        }
+
+        /// <summary>Gives the page buffer back to the pool (the state must not decode further pages).</summary>
+        public void ReturnPageBuffer()
+        {
+            if (_pageBuffer.Length is > 0 and <= MaxPooledPage)
+            {
+                ArrayPool<byte>.Shared.Return(_pageBuffer);
+            }
+
+            _pageBuffer = [];
+        }
+
+        /// <summary>Capacity for <paramref name="values"/> more fixed-width values, so a batch's buffers grow once.</summary>
+        public void Reserve(int values)
+        {
+            if (Values.StoredWidth > 0)
+            {
+                Values.Fixed.EnsureCapacity((int)Math.Min(BufferAllocator.MaxLength, Values.Fixed.Length + ((long)values * Values.StoredWidth)));
+            }
+            else
+            {
+                Values.Offsets.EnsureCapacity((int)Math.Min(BufferAllocator.MaxLength, Values.Offsets.Length + ((long)values * 4)));
+            }
         }
 
         private int[] Scratch(int n)
@@ -481,7 +532,7 @@ internal static class ColumnChunkReader
                     throw Error($"level encoding {encoding} (only RLE and BIT_PACKED are valid)");
             }
 
-            atMax = StoreLevels(levels, max, output);
+            atMax = ReferenceEquals(output, _def) ? StoreDefinition(levels, max) : StoreLevels(levels, max, output);
             return consumed;
         }
 
@@ -490,7 +541,28 @@ internal static class ColumnChunkReader
             var levels = Scratch(n).AsSpan(0, n);
             var decoder = new RleBitPackedHybridDecoder(data, BitPacking.BitWidthOf((ulong)max));
             decoder.ReadExactly(levels);
-            atMax = StoreLevels(levels, max, output);
+            atMax = ReferenceEquals(output, _def) ? StoreDefinition(levels, max) : StoreLevels(levels, max, output);
+        }
+
+        /// <summary>
+        /// Stores definition levels. A flat column keeps none while every level is the maximum (no nulls, the common
+        /// case): <see cref="_defVirtual"/> then stands for <see cref="LevelCount"/> maximum levels, written out only when
+        /// the first null arrives.
+        /// </summary>
+        private int StoreDefinition(ReadOnlySpan<int> levels, int max)
+        {
+            if (_defVirtual)
+            {
+                if (levels.IndexOfAnyExcept(max) < 0)
+                {
+                    return levels.Length;
+                }
+
+                MemoryMarshal.Cast<byte, short>(_def.Extend(checked(LevelCount * 2))).Fill((short)max);
+                _defVirtual = false;
+            }
+
+            return StoreLevels(levels, max, _def);
         }
 
         private int StoreLevels(ReadOnlySpan<int> levels, int max, BufferBuilder output)
@@ -543,7 +615,12 @@ internal static class ColumnChunkReader
                             break;
                         }
 
-                        var indices = new int[n];
+                        if (_indexScratch.Length < n)
+                        {
+                            _indexScratch = new int[Math.Max(n, 1024)];
+                        }
+
+                        var indices = _indexScratch.AsSpan(0, n);
                         var decoder = RleBitPackedHybridDecoder.CreateForDictionaryIndices(data);
                         decoder.ReadExactly(indices);
                         Values.AppendGather(indices, dict);

@@ -155,6 +155,35 @@ public sealed class ParquetFileReaderStreamingTests : IDisposable
         Assert.Equal(200, reader.ReadAll().Count());
     }
 
+    [Theory]
+    [InlineData(1000)]
+    [InlineData(65_536)]
+    public void Read_NullsOnlyInLaterPages_ValuesAndValidityExact(int batchRows)
+    {
+        // Pages without nulls keep no definition levels; the first page with a null must bring them back for the rows
+        // still buffered from earlier pages.
+        var schema = new Schema([new Field("x", ArrowType.Int32), new Field("s", ArrowType.String)]);
+        var xs = new PrimitiveArrayBuilder<int>(ArrowType.Int32);
+        var ss = new BinaryArrayBuilder(ArrowType.String);
+        for (int i = 0; i < 100_000; i++)
+        {
+            bool isNull = i >= 60_000 && i % 3 == 0;
+            xs.Append(isNull ? null : i);
+            ss.AppendValue(isNull || i == 99_999 ? null : $"v{i % 17}");
+        }
+
+        var batch = new RecordBatch(schema, [xs.Build(), ss.Build()], 100_000);
+        string path = Path.Combine(_dir, "late-nulls.parquet");
+        using (var writer = ParquetFileWriter.Create(path, schema, new ParquetWriteOptions { DataPageSize = 4096 }))
+        {
+            writer.Write(batch);
+            writer.Finish();
+        }
+
+        using var reader = ParquetFileReader.Open(path, new ParquetReadOptions { BatchRows = batchRows });
+        ArrowAssert.Equal(new Table(schema, [batch]), new Table(reader.Schema, reader.ReadAll().ToList()), ignoreBatchBoundaries: true);
+    }
+
     [Fact]
     public async Task ReadAsync_Cancelled_ThrowsOperationCanceled()
     {
