@@ -6,11 +6,16 @@ namespace Larder.Memory;
 /// <summary>
 /// A growable, 64-byte aligned byte buffer that becomes an <see cref="ArrowBuffer"/> without a copy. Not thread safe.
 /// After <see cref="Build"/> the builder is empty and can be reused; the built buffer is never written again.
+/// <see cref="SplitFront"/> hands the first written bytes to another builder without a copy; this builder then never
+/// writes them again.
 /// </summary>
 public sealed class BufferBuilder
 {
     private Memory<byte> _memory;
-    private int _length;
+
+    // Written bytes are _memory[_start.._end]; bytes before _start belong to a builder split off by SplitFront.
+    private int _start;
+    private int _end;
 
     public BufferBuilder(int initialCapacity = 0)
     {
@@ -18,10 +23,10 @@ public sealed class BufferBuilder
     }
 
     /// <summary>Bytes written so far.</summary>
-    public int Length => _length;
+    public int Length => _end - _start;
 
     /// <summary>The bytes written so far (valid until the next append or build).</summary>
-    public Span<byte> Written => _memory.Span[.._length];
+    public Span<byte> Written => _memory.Span[_start.._end];
 
     public Span<T> WrittenAs<T>()
         where T : unmanaged
@@ -34,42 +39,42 @@ public sealed class BufferBuilder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<byte> Extend(int count)
     {
-        if (_memory.Length - _length < count)
+        if (_memory.Length - _end < count)
         {
             Grow(count);
         }
 
-        var span = _memory.Span.Slice(_length, count);
-        _length += count;
+        var span = _memory.Span.Slice(_end, count);
+        _end += count;
         return span;
     }
 
     /// <summary>Makes room for <paramref name="count"/> more bytes without marking them written.</summary>
     public Span<byte> GetSpan(int count)
     {
-        if (_memory.Length - _length < count)
+        if (_memory.Length - _end < count)
         {
             Grow(count);
         }
 
-        return _memory.Span[_length..];
+        return _memory.Span[_end..];
     }
 
     /// <summary>Marks <paramref name="count"/> bytes obtained from <see cref="GetSpan"/> as written.</summary>
-    public void Advance(int count) => _length += count;
+    public void Advance(int count) => _end += count;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Append<T>(T value)
         where T : unmanaged
     {
         int size = Unsafe.SizeOf<T>();
-        if (_memory.Length - _length < size)
+        if (_memory.Length - _end < size)
         {
             Grow(size);
         }
 
-        Unsafe.WriteUnaligned(ref _memory.Span[_length], value);
-        _length += size;
+        Unsafe.WriteUnaligned(ref _memory.Span[_end], value);
+        _end += size;
     }
 
     public void AppendRange<T>(ReadOnlySpan<T> values)
@@ -79,33 +84,54 @@ public sealed class BufferBuilder
     /// <summary>Appends <paramref name="count"/> zero bytes.</summary>
     public void AppendZeros(int count) => Extend(count).Clear();
 
+    /// <summary>Makes room for <paramref name="capacity"/> written bytes in all (not more).</summary>
     public void EnsureCapacity(int capacity)
     {
-        if (capacity > _memory.Length)
+        if (capacity > _memory.Length - _start)
         {
-            Grow(capacity - _length);
+            Grow(capacity - Length);
         }
     }
 
     /// <summary>Drops everything written after the first <paramref name="length"/> bytes.</summary>
-    public void Truncate(int length) => _length = Math.Min(_length, length);
+    public void Truncate(int length) => _end = _start + Math.Min(Length, Math.Max(0, length));
 
-    /// <summary>The written bytes as a buffer, padded with zeros to a multiple of 8; the builder is then empty.</summary>
+    /// <summary>
+    /// Moves the first <paramref name="count"/> written bytes into a new builder without copying them (it shares this
+    /// builder's memory but only that range; growing it allocates afresh). This builder keeps the bytes after them and
+    /// never writes the moved range again.
+    /// </summary>
+    public BufferBuilder SplitFront(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Length);
+        var front = new BufferBuilder
+        {
+            _memory = _memory.Slice(_start, count),
+            _end = count,
+        };
+        _start += count;
+        return front;
+    }
+
+    /// <summary>The written bytes as a buffer, padded with zeros to a multiple of 8 where room allows; the builder is then empty.</summary>
     public ArrowBuffer Build()
     {
-        int padded = (int)Math.Min(BitUtil.RoundUpTo8(_length), _memory.Length);
-        _memory.Span[_length..padded].Clear();
-        var result = new ArrowBuffer(_memory[.._length]);
+        int padded = (int)Math.Min(_start + BitUtil.RoundUpTo8(Length), _memory.Length);
+        _memory.Span[_end..padded].Clear();
+        var result = new ArrowBuffer(_memory[_start.._end]);
         _memory = Memory<byte>.Empty;
-        _length = 0;
+        _start = 0;
+        _end = 0;
         return result;
     }
 
-    public void Clear() => _length = 0;
+    /// <summary>Empties the builder, keeping its memory (except what <see cref="SplitFront"/> gave away).</summary>
+    public void Clear() => _end = _start;
 
     private void Grow(int extra)
     {
-        long needed = (long)_length + extra;
+        long needed = (long)Length + extra;
         long capacity = Math.Max(Math.Max(needed, _memory.Length * 2L), 64);
         capacity = BitUtil.RoundUpTo64(capacity);
         if (capacity > BufferAllocator.MaxLength)
@@ -114,7 +140,9 @@ public sealed class BufferBuilder
         }
 
         var next = BufferAllocator.Allocate(capacity);
-        _memory.Span[.._length].CopyTo(next.Span);
+        Written.CopyTo(next.Span);
+        _end = Length;
+        _start = 0;
         _memory = next;
     }
 }

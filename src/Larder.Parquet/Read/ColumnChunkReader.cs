@@ -97,7 +97,7 @@ internal static class ColumnChunkReader
 
         public long PageOffset { get; set; }
 
-        public PhysicalValues Values { get; private set; }
+        public PhysicalValues Values { get; }
 
         /// <summary>Level entries (values and nulls, one per leaf slot) decoded and not yet taken.</summary>
         public int LevelCount { get; private set; }
@@ -229,9 +229,7 @@ internal static class ColumnChunkReader
                 _pending = p with { StartsBefore = p.StartsBefore - records };
             }
 
-            var front = Values;
-            Values = front.SplitOffRest(valueCut);
-            return (definition, repetition, front, allDefined);
+            return (definition, repetition, Values.SplitFront(valueCut), allDefined);
         }
 
         private static int CountAtMax(ReadOnlySpan<short> levels, int max) => levels.Count((short)max);
@@ -694,7 +692,7 @@ internal static class ColumnChunkReader
     /// <summary>Decoded values in their physical form (INT96 already as Unix nanoseconds; BOOLEAN one byte per value).</summary>
     internal sealed class PhysicalValues
     {
-        public PhysicalValues(PhysicalType type, int typeLength)
+        public PhysicalValues(PhysicalType type, int typeLength, bool emptyOffsets = false)
         {
             Type = type;
             TypeLength = typeLength;
@@ -706,7 +704,7 @@ internal static class ColumnChunkReader
                 PhysicalType.FixedLenByteArray => typeLength,
                 _ => 0,
             };
-            if (type == PhysicalType.ByteArray)
+            if (type == PhysicalType.ByteArray && !emptyOffsets)
             {
                 Offsets.Append(0);
             }
@@ -721,44 +719,41 @@ internal static class ColumnChunkReader
 
         public int Count { get; set; }
 
-        public BufferBuilder Fixed { get; } = new();
+        public BufferBuilder Fixed { get; private set; } = new();
 
         public BufferBuilder Offsets { get; } = new();
 
-        public BufferBuilder Data { get; } = new();
+        public BufferBuilder Data { get; private set; } = new();
 
         /// <summary>
-        /// Keeps the first <paramref name="count"/> values here and moves the others into a new instance, which it
-        /// returns (only the moved values are copied, so splitting off a short tail is cheap).
+        /// Moves the first <paramref name="count"/> values into a new instance, which it returns; this one keeps the rest.
+        /// Value bytes move without a copy (<see cref="BufferBuilder.SplitFront"/>); byte-array offsets are copied for the
+        /// moved values and rebased for the kept ones.
         /// </summary>
-        public PhysicalValues SplitOffRest(int count)
+        public PhysicalValues SplitFront(int count)
         {
-            var rest = new PhysicalValues(Type, TypeLength);
+            var front = new PhysicalValues(Type, TypeLength, emptyOffsets: true);
             if (Type == PhysicalType.ByteArray)
             {
                 var offsets = Offsets.WrittenAs<int>();
                 int cut = offsets[count];
-                var moved = offsets[(count + 1)..];
-                var restOffsets = MemoryMarshal.Cast<byte, int>(rest.Offsets.Extend(moved.Length * 4));
-                for (int i = 0; i < moved.Length; i++)
+                front.Offsets.AppendRange<int>(offsets[..(count + 1)]);
+                front.Data = Data.SplitFront(cut);
+                _ = Offsets.SplitFront(count * 4);
+                var kept = Offsets.WrittenAs<int>();
+                for (int i = 0; i < kept.Length; i++)
                 {
-                    restOffsets[i] = moved[i] - cut;
+                    kept[i] -= cut;
                 }
-
-                rest.Data.AppendRange<byte>(Data.Written[cut..]);
-                Offsets.Truncate((count + 1) * 4);
-                Data.Truncate(cut);
             }
             else
             {
-                int cut = count * StoredWidth;
-                rest.Fixed.AppendRange<byte>(Fixed.Written[cut..]);
-                Fixed.Truncate(cut);
+                front.Fixed = Fixed.SplitFront(count * StoredWidth);
             }
 
-            rest.Count = Count - count;
-            Count = count;
-            return rest;
+            front.Count = count;
+            Count -= count;
+            return front;
         }
 
         public void AppendPlain(ReadOnlySpan<byte> src, int n)
