@@ -115,7 +115,7 @@ internal sealed class ColumnChunkCursor : IDisposable
     public void Dispose()
     {
         _pages.Dispose();
-        _state.ReturnPageBuffer();
+        _state.ReturnBuffers();
     }
 
     private async ValueTask ReadPageAsync(bool async, CancellationToken cancellationToken)

@@ -466,15 +466,40 @@ internal static class ColumnChunkReader
             if (_pageBuffer.Length < size)
             {
                 // Pages are usually about 1 MiB; keep the buffer pooled unless a page is unusually large.
-                ReturnPageBuffer();
+                ReturnBuffers();
                 _pageBuffer = size <= MaxPooledPage ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
             }
 
             return _pageBuffer.AsSpan(0, size);
         }
 
-        /// <summary>Gives the page buffer back to the pool (the state must not decode further pages).</summary>
-        public void ReturnPageBuffer()
+        private static int[] Rent(int[] previous, int n)
+        {
+            if (previous.Length > 0)
+            {
+                ArrayPool<int>.Shared.Return(previous);
+            }
+
+            return ArrayPool<int>.Shared.Rent(Math.Max(n, 1024));
+        }
+
+        /// <summary>Gives the page buffer and scratch arrays back to the pool (the state must not decode further pages).</summary>
+        public void ReturnBuffers()
+        {
+            foreach (var scratch in new[] { _levelScratch, _indexScratch })
+            {
+                if (scratch.Length > 0)
+                {
+                    ArrayPool<int>.Shared.Return(scratch);
+                }
+            }
+
+            _levelScratch = [];
+            _indexScratch = [];
+            ReturnPage();
+        }
+
+        private void ReturnPage()
         {
             if (_pageBuffer.Length is > 0 and <= MaxPooledPage)
             {
@@ -501,7 +526,7 @@ internal static class ColumnChunkReader
         {
             if (_levelScratch.Length < n)
             {
-                _levelScratch = new int[Math.Max(n, 1024)];
+                _levelScratch = Rent(_levelScratch, n);
             }
 
             return _levelScratch;
@@ -615,7 +640,7 @@ internal static class ColumnChunkReader
 
                         if (_indexScratch.Length < n)
                         {
-                            _indexScratch = new int[Math.Max(n, 1024)];
+                            _indexScratch = Rent(_indexScratch, n);
                         }
 
                         var indices = _indexScratch.AsSpan(0, n);
