@@ -1,3 +1,4 @@
+using Larder.TestKit;
 using Xunit.Abstractions;
 using System.Text;
 
@@ -31,7 +32,43 @@ public class LargeConvertTests
         _output.WriteLine(inspect.Out);
     }
 
-    private static long WriteCsv(string path, long bytes)
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task Convert_FiveGibCsvThroughParquet_PeakRssUnderOneGibAndDuckDbAgrees()
+    {
+        using var dir = new TempDir();
+        string csv = dir["big.csv"];
+        long written = WriteCsv(csv, 5L << 30, out long rows);
+        _output.WriteLine($"generated {written:N0} bytes of CSV, {rows:N0} rows");
+
+        var toParquet = await CliRunner.RunProcessAsync(TimeSpan.FromMinutes(30), "convert", csv, dir["big.parquet"]);
+        _output.WriteLine($"csv -> parquet: exit {toParquet.ExitCode}, peak RSS {toParquet.PeakRssBytes / (1 << 20):N0} MiB, stderr: {toParquet.Error}");
+        Assert.Equal(0, toParquet.ExitCode);
+        Assert.InRange(toParquet.PeakRssBytes, 1, 1L << 30);
+        File.Delete(csv);
+        _output.WriteLine($"parquet file: {new FileInfo(dir["big.parquet"]).Length:N0} bytes");
+
+        // DuckDB reads the whole file: every row, the ids in order, the other columns as written.
+        var run = await PeerProcess.RunCheckedAsync("@duckdb/node-api", "duckdb/query.mjs",
+            ["--sql", $"SELECT count(*), sum(id), count(DISTINCT city), sum(CASE WHEN flag THEN 1 ELSE 0 END), count(ts) FROM read_parquet('{dir["big.parquet"]}')"],
+            TimeSpan.FromMinutes(10));
+        string answer = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1];
+        _output.WriteLine($"DuckDB: {answer}");
+        Assert.Equal($"[\"{rows}\",\"{(System.Numerics.BigInteger)rows * (rows - 1) / 2}\",\"6\",\"{(rows + 2) / 3}\",\"{rows}\"]", answer);
+
+        var toArrow = await CliRunner.RunProcessAsync(TimeSpan.FromMinutes(30), "convert", dir["big.parquet"], dir["big.arrow"]);
+        _output.WriteLine($"parquet -> arrow: exit {toArrow.ExitCode}, peak RSS {toArrow.PeakRssBytes / (1 << 20):N0} MiB, stderr: {toArrow.Error}");
+        Assert.Equal(0, toArrow.ExitCode);
+        Assert.InRange(toArrow.PeakRssBytes, 1, 1L << 30);
+        var inspect = await CliRunner.RunProcessAsync(TimeSpan.FromMinutes(10), "inspect", dir["big.arrow"]);
+        Assert.Equal(0, inspect.ExitCode);
+        Assert.Contains($"{rows:N0}", inspect.Out, StringComparison.Ordinal);
+        _output.WriteLine(inspect.Out);
+    }
+
+    private static long WriteCsv(string path, long bytes) => WriteCsv(path, bytes, out _);
+
+    private static long WriteCsv(string path, long bytes, out long rows)
     {
         string[] cities = ["Berlin", "Paris", "Lagos", "Lima", "Osaka", "Perth"];
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
@@ -57,6 +94,7 @@ public class LargeConvertTests
             w.Flush();
         }
 
+        rows = i;
         return stream.Length;
     }
 }
