@@ -61,6 +61,9 @@ public class ParquetHostileFileTests(ITestOutputHelper output)
         Anywhere,
         Footer,
         PageHeaders,
+
+        /// <summary>The stored bytes of a page (levels and values when uncompressed: straight into the decoders).</summary>
+        PageBodies,
     }
 
     private enum Kind
@@ -124,6 +127,81 @@ public class ParquetHostileFileTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Read_ArrowSchemaClaimsHugeFixedSizeLists_FailsFastWithFormatError()
+    {
+        // 20,000 null lists written as a list column; the footer's ARROW:schema then says each is a fixed-size list of a
+        // million items, which asks the assembler for 2e10 child slots from a few bytes of levels.
+        var schema = new Schema([new Field("v", new ListType(ArrowType.Int8))]);
+        var builder = ArrayBuilderFactory.Create(schema[0].Type);
+        for (int i = 0; i < 20_000; i++)
+        {
+            builder.AppendValue(null);
+        }
+
+        using var stream = new MemoryStream();
+        using (var writer = new ParquetFileWriter(stream, schema, new ParquetWriteOptions { Compression = "none" }, leaveOpen: true))
+        {
+            writer.Write(new RecordBatch(schema, [builder.Build()], 20_000));
+            writer.Finish();
+        }
+
+        var target = Target.Parse("null lists", stream.ToArray());
+        var huge = new Schema([new Field("v", new FixedSizeListType(ArrowType.Int8, 1_000_000))]);
+        var metadata = target.Metadata with
+        {
+            KeyValueMetadata = [new KeyValue("ARROW:schema", Convert.ToBase64String(Larder.Ipc.ArrowSchemaSerializer.Serialize(huge)))],
+        };
+        var footer = new System.Buffers.ArrayBufferWriter<byte>();
+        ParquetMetadataCodec.WriteFileMetaData(metadata, footer);
+        string path = Path.Combine(Path.GetTempPath(), $"larder-hostile-{Guid.NewGuid():N}.parquet");
+        try
+        {
+            File.WriteAllBytes(path, Assemble(target.Bytes.AsSpan(0, target.FooterStart), footer.WrittenSpan));
+            using (var reader = ParquetFileReader.Open(path))
+            {
+                Assert.Equal(new FixedSizeListType(ArrowType.Int8, 1_000_000), reader.Schema[0].Type);
+            }
+
+            var outcome = RunCase(path, ParquetReadOptions.Default);
+            Assert.NotNull(outcome);
+            var e = Assert.IsAssignableFrom<LarderFormatException>(outcome.Error);
+            Assert.Contains("fixed-size lists", e.Message, StringComparison.Ordinal);
+            Assert.True(outcome.Allocated < 256L << 20, $"allocated {outcome.Allocated:N0} bytes");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    public static TheoryData<string> TargetNames() => [.. Files.Append(LarderWritten)];
+
+    [Theory]
+    [MemberData(nameof(TargetNames))]
+    public void Read_UnmutatedTarget_ReadsFully(string name)
+    {
+        // The mutations start from valid files: each must read as it is (the Larder-written one with its fixed-size lists).
+        var target = Targets.Value[name];
+        string path = Path.Combine(Path.GetTempPath(), $"larder-hostile-{Guid.NewGuid():N}.parquet");
+        try
+        {
+            File.WriteAllBytes(path, target.Bytes);
+            ReadEverything(path, ParquetReadOptions.Default);
+            using var reader = ParquetFileReader.Open(path);
+            if (name == LarderWritten)
+            {
+                Assert.IsType<FixedSizeListType>(reader.Schema[1].Type);
+                Assert.Equal(3, reader.RowGroupCount);
+                Assert.Equal(34, reader.ReadRowGroup(0).Column(1).NullCount);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Mutate_SameSeedAndCase_SameBytes()
     {
         var target = Targets.Value["alltypes_plain.parquet"];
@@ -141,7 +219,7 @@ public class ParquetHostileFileTests(ITestOutputHelper output)
     {
         var random = new Random(unchecked((seed * 1_000_003) + caseIndex));
         var bytes = (byte[])target.Bytes.Clone();
-        var region = (Region)random.Next(3);
+        var region = (Region)random.Next(4);
         var kind = (Kind)random.Next(8);
         if (kind is Kind.FooterField or Kind.PageHeaderField)
         {
@@ -161,6 +239,7 @@ public class ParquetHostileFileTests(ITestOutputHelper output)
             {
                 Region.Footer => (target.FooterStart, bytes.Length),
                 Region.PageHeaders when target.PageHeaders.Count > 0 => target.PageHeaders[random.Next(target.PageHeaders.Count)],
+                Region.PageBodies when target.PageHeaders.Count > 0 => Body(target, random.Next(target.PageHeaders.Count)),
                 _ => (0, bytes.Length),
             };
             start = Math.Min(start, bytes.Length - width);
@@ -243,6 +322,13 @@ public class ParquetHostileFileTests(ITestOutputHelper output)
         }
 
         return (bytes, what.ToString());
+    }
+
+    /// <summary>The stored body of page <paramref name="index"/> (at least one byte, so a position exists).</summary>
+    private static (int Start, int End) Body(Target target, int index)
+    {
+        int start = target.PageHeaders[index].End;
+        return (start, start + Math.Max(1, target.Headers[index].CompressedPageSize));
     }
 
     /// <summary>A hostile replacement for an integer field holding <paramref name="current"/>.</summary>
