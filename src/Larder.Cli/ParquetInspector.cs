@@ -145,7 +145,7 @@ internal sealed class ParquetInspector
         o.AppendLine("parquet schema:");
         foreach (var line in SchemaLines(m.Schema))
         {
-            o.Append("  ").AppendLine(line);
+            o.Append("  ").AppendLine(ParquetText.Clean(line));
         }
 
         AppendColumnTotals(o);
@@ -422,14 +422,14 @@ internal sealed class ParquetInspector
             }
 
             var chunks = m.RowGroups.Where(g => c < g.Columns.Count).Select(g => g.Columns[c].MetaData).ToList();
-            long compressed = chunks.Sum(x => x.TotalCompressedSize);
-            long uncompressed = chunks.Sum(x => x.TotalUncompressedSize);
+            long compressed = Sum(chunks.Select(x => x.TotalCompressedSize));
+            long uncompressed = Sum(chunks.Select(x => x.TotalUncompressedSize));
             rows.Add(
             [
-                _leafPaths[c],
+                ParquetText.Clean(_leafPaths[c]),
                 _leaves[c].Type is { } t ? ParquetText.Name(t) : "?",
                 string.Join(",", chunks.Select(x => ParquetText.Name(x.Codec)).Distinct()),
-                chunks.Sum(x => x.NumValues).ToString("N0", CultureInfo.InvariantCulture),
+                Sum(chunks.Select(x => x.NumValues)).ToString("N0", CultureInfo.InvariantCulture),
                 compressed.ToString("N0", CultureInfo.InvariantCulture),
                 uncompressed.ToString("N0", CultureInfo.InvariantCulture),
                 compressed > 0 ? (uncompressed / (double)compressed).ToString("0.00", CultureInfo.InvariantCulture) + "x" : "-",
@@ -481,7 +481,7 @@ internal sealed class ParquetInspector
 
             var chunk = rg.Columns[c];
             var meta = chunk.MetaData;
-            o.Append("  ").AppendLine($"{string.Join('.', meta.PathInSchema)}: {ParquetText.Name(meta.Type)}, {ParquetText.Name(meta.Codec)}");
+            o.Append("  ").AppendLine(ParquetText.Clean($"{string.Join('.', meta.PathInSchema)}: {ParquetText.Name(meta.Type)}, {ParquetText.Name(meta.Codec)}"));
             Line(o, 2, "encodings", meta.Encodings.Count > 0 ? string.Join(", ", meta.Encodings.Select(ParquetText.Name)) : "(none listed)");
             if (meta.EncodingStats is { Count: > 0 } stats)
             {
@@ -584,6 +584,18 @@ internal sealed class ParquetInspector
             ? (st.MinValue, st.MaxValue, false)
             : (st.Min, st.Max, st.Min is not null || st.Max is not null);
 
+    /// <summary>A sum that stops at the long range instead of throwing (a hostile footer may hold any sizes).</summary>
+    private static long Sum(IEnumerable<long> values)
+    {
+        Int128 total = 0;
+        foreach (long v in values)
+        {
+            total += v;
+        }
+
+        return (long)Int128.Clamp(total, long.MinValue, long.MaxValue);
+    }
+
     private string LeafPath(int index) => index >= 0 && index < _leafPaths.Count ? _leafPaths[index] : $"#{index}";
 
     private static string RegionText(long? offset, int? length)
@@ -595,7 +607,7 @@ internal sealed class ParquetInspector
     private static string Shorten(string text) => text.Length <= MaxValueText ? text : text[..(MaxValueText - 1)] + "…";
 
     private static void Line(StringBuilder o, int indent, string label, string value)
-        => o.Append(' ', indent * 2).Append((label + ":").PadRight(LabelWidth)).Append(' ').AppendLine(value);
+        => o.Append(' ', indent * 2).Append((label + ":").PadRight(LabelWidth)).Append(' ').AppendLine(ParquetText.Clean(value));
 
     /// <summary>The leaves in depth-first order (the order of column chunks) and their dotted paths.</summary>
     private static (IReadOnlyList<SchemaElement> Leaves, IReadOnlyList<string> Paths) Leaves(IReadOnlyList<SchemaElement> schema)

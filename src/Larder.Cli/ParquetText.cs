@@ -363,6 +363,30 @@ internal static class ParquetText
         return quoted.Append('"').ToString();
     }
 
+    /// <summary>The text with control characters (line breaks included) escaped, so a name cannot break the layout.</summary>
+    public static string Clean(string text)
+    {
+        if (!text.Any(char.IsControl))
+        {
+            return text;
+        }
+
+        var clean = new StringBuilder(text.Length + 8);
+        foreach (char c in text)
+        {
+            if (char.IsControl(c))
+            {
+                clean.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else
+            {
+                clean.Append(c);
+            }
+        }
+
+        return clean.ToString();
+    }
+
     private static ParquetValue Text(string text) => new(text, false, true);
 
     private static string Unknown(int value) => $"UNKNOWN({value.ToString(CultureInfo.InvariantCulture)})";

@@ -393,6 +393,58 @@ public partial class ParquetInspectTests
         }
     }
 
+    [Theory]
+    [InlineData("alltypes_plain.parquet", 1)]
+    [InlineData("nested_structs.rust.parquet", 2)]
+    [InlineData("binary_truncated_min_max.parquet", 3)]
+    [InlineData("data_index_bloom_encoding_stats.parquet", 4)]
+    public async Task Inspect_MutatedFooters_PrintOrFailWithOneLineNeverAnInternalError(string name, int seed)
+    {
+        // Statistics, names and sizes come straight from the footer: whatever the reader accepts must print.
+        var valid = await File.ReadAllBytesAsync(DataFile(name));
+        int footerLength = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(valid.AsSpan(valid.Length - 8));
+        int footerStart = valid.Length - 8 - footerLength;
+        var random = new Random(seed);
+        using var dir = new TempDir();
+        string path = dir["m.parquet"];
+        int printed = 0;
+        for (int n = 0; n < 60; n++)
+        {
+            var bytes = (byte[])valid.Clone();
+            for (int k = random.Next(1, 4); k > 0; k--)
+            {
+                int at = random.Next(footerStart, valid.Length - 8);
+                bytes[at] = random.Next(2) == 0 ? (byte)(bytes[at] ^ (1 << random.Next(8))) : (byte)random.Next(256);
+            }
+
+            await File.WriteAllBytesAsync(path, bytes);
+            foreach (var json in new[] { false, true })
+            {
+                var r = json ? await CliRunner.RunAsync("inspect", "--json", path) : await CliRunner.RunAsync("inspect", path);
+                Assert.True(r.ExitCode is 0 or 1, $"{name} case {n}: exit {r.ExitCode}: {r.Error}");
+                Assert.DoesNotContain("internal error", r.Error, StringComparison.Ordinal);
+                if (r.ExitCode == 0)
+                {
+                    printed++;
+                    if (json)
+                    {
+                        using var document = JsonDocument.Parse(r.Out);
+                    }
+                    else
+                    {
+                        Assert.DoesNotContain('\r', r.Out);
+                    }
+                }
+                else
+                {
+                    Assert.Single(r.Error.TrimEnd('\n').Split('\n'));
+                }
+            }
+        }
+
+        Assert.True(printed > 0, "no mutation was accepted: the test does not reach the printing code");
+    }
+
     /// <summary>A size as the text prints it: bytes, and above 1 KiB also in binary units.</summary>
     private static string Size(long bytes) => bytes >= 1024 ? $"{bytes:N0} bytes ({InspectCommand.FormatBytes(bytes)})" : $"{bytes:N0} bytes";
 
