@@ -25,6 +25,16 @@ internal sealed class LevelAssembler
     /// <summary>Most slots (rows of any nested array) one assembly builds.</summary>
     private const int MaxSlots = int.MaxValue - 64;
 
+    /// <summary>
+    /// Child slots that null fixed-size lists (and null parents above them) may add without any level of their own: at
+    /// least this many per leaf, else <see cref="PhantomsPerLevel"/> per level or value. A null list of size S needs S
+    /// child slots from one level, so a few bytes of run-length levels could otherwise demand gigabytes.
+    /// </summary>
+    private const long MinPhantomBudget = 1L << 24;
+
+    /// <inheritdoc cref="MinPhantomBudget"/>
+    private const long PhantomsPerLevel = 64;
+
     private readonly LeafPath[] _paths;
     private readonly LeafWork[] _work;
     private ValueRun[] _runs = [];
@@ -254,7 +264,7 @@ internal sealed class LevelAssembler
             throw LevelErrors.LevelCountMismatch(path.Name, def.Length, rep.Length);
         }
 
-        w.Reset();
+        w.Reset(Math.Max(MinPhantomBudget, PhantomsPerLevel * ((long)count + valueCount)), count);
         var startNode = path.StartNodeForRep;
         var elementDef = path.ElementDefForRep;
         var leaf = work[^1];
@@ -314,7 +324,7 @@ internal sealed class LevelAssembler
                 {
                     if (!present)
                     {
-                        Phantoms(path, nodes, work, p + 1, 1);
+                        Phantoms(path, nodes, w, p + 1, 1);
                         break;
                     }
 
@@ -327,7 +337,7 @@ internal sealed class LevelAssembler
                 {
                     if (node.FixedSize > 0)
                     {
-                        Phantoms(path, nodes, work, p + 1, node.FixedSize);
+                        Phantoms(path, nodes, w, p + 1, node.FixedSize);
                     }
 
                     break;
@@ -355,13 +365,20 @@ internal sealed class LevelAssembler
     }
 
     /// <summary>Adds <paramref name="count"/> slots under a null parent to node <paramref name="p"/> and, as Arrow needs, below it.</summary>
-    private static void Phantoms(LeafPath path, LevelNode[] nodes, NodeWork[] work, int p, long count)
+    private static void Phantoms(LeafPath path, LevelNode[] nodes, LeafWork w, int p, long count)
     {
         var node = nodes[p];
-        var nw = work[p];
+        var nw = w.Nodes[p];
         if (nw.Slots + count > MaxSlots)
         {
             throw LevelErrors.TooLarge(path.Name, "the number of rows");
+        }
+
+        w.PhantomSlots += count;
+        if (w.PhantomSlots > w.PhantomBudget)
+        {
+            throw new LarderFormatException(
+                $"Parquet column '{path.Name}': its null fixed-size lists imply more than {w.PhantomBudget:N0} child rows from {w.LevelCount:N0} levels; the column chunk is corrupt, or its lists too large and too sparse to read.");
         }
 
         int n = (int)count;
@@ -380,12 +397,12 @@ internal sealed class LevelAssembler
             case LevelNodeKind.Leaf:
                 return;
             case LevelNodeKind.Struct:
-                Phantoms(path, nodes, work, p + 1, n);
+                Phantoms(path, nodes, w, p + 1, n);
                 return;
             default:
                 {
                     int size = Math.Max(node.FixedSize, 0);
-                    int child = work[p + 1].Slots;
+                    int child = w.Nodes[p + 1].Slots;
                     for (int j = 0; j < n; j++)
                     {
                         nw.PushOffset(firstSlot + j, child + (j * size));
@@ -393,7 +410,7 @@ internal sealed class LevelAssembler
 
                     if (size > 0)
                     {
-                        Phantoms(path, nodes, work, p + 1, (long)n * size);
+                        Phantoms(path, nodes, w, p + 1, (long)n * size);
                     }
 
                     return;
@@ -549,8 +566,18 @@ internal sealed class LevelAssembler
 
         public NodeWork[] Nodes { get; }
 
-        public void Reset()
+        /// <summary>Child slots added under null parents in this walk, and how many it may add.</summary>
+        public long PhantomSlots { get; set; }
+
+        public long PhantomBudget { get; private set; }
+
+        public int LevelCount { get; private set; }
+
+        public void Reset(long phantomBudget, int levelCount)
         {
+            PhantomSlots = 0;
+            PhantomBudget = phantomBudget;
+            LevelCount = levelCount;
             foreach (var n in Nodes)
             {
                 n.Slots = 0;
