@@ -30,10 +30,10 @@ done
 
 if [ "$quick" -eq 1 ]; then
   data="$root/artifacts/bench/quick"
-  sizes=(--ipc-gib 0.0625 --csv-rows 100000)
+  sizes=(--ipc-gib 0.0625 --csv-rows 100000 --pq-rows 1000000)
 else
   data="$root/artifacts/bench"
-  sizes=(--ipc-gib 1 --csv-rows 1000000)
+  sizes=(--ipc-gib 1 --csv-rows 1000000 --pq-rows 10000000)
 fi
 
 if [ "$setup" -eq 1 ]; then
