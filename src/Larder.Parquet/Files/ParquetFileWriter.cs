@@ -266,7 +266,7 @@ public sealed class ParquetFileWriter : IDisposable, IAsyncDisposable
 
             columns[i] = new ColumnChunk { FileOffset = result.MetaData.FirstPageOffset, MetaData = result.MetaData };
             uncompressed += result.MetaData.TotalUncompressedSize;
-            _chunks[i].Dispose();
+            _chunks[i].Reset();
         }
 
         _rowGroups.Add(new RowGroup
@@ -281,7 +281,6 @@ public sealed class ParquetFileWriter : IDisposable, IAsyncDisposable
         _totalRows += _groupRows;
         _groupRows = 0;
         _groupBytes = 0;
-        _chunks = null;
     }
 
     private void Write(ReadOnlySpan<byte> bytes)
