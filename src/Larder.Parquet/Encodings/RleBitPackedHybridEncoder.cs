@@ -50,6 +50,30 @@ internal static class RleBitPackedHybridEncoder
         => EncodeWithLengthPrefixCore(values, bitWidth, output);
 
     /// <summary>
+    /// Encodes <paramref name="count"/> copies of <paramref name="value"/> preceded by the 4-byte little-endian length: the
+    /// same bytes as <see cref="EncodeWithLengthPrefix(ReadOnlySpan{short}, int, IBufferWriter{byte})"/> of that many equal
+    /// levels (one RLE run; nothing after the length for 0 values).
+    /// </summary>
+    public static void EncodeRunWithLengthPrefix(int value, int count, int bitWidth, IBufferWriter<byte> output)
+    {
+        if ((uint)bitWidth > 32)
+        {
+            throw EncodingErrors.Argument(nameof(bitWidth), $"bit width {bitWidth} is outside 0..32");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (bitWidth < 32 && (uint)value > (uint)((1UL << bitWidth) - 1))
+        {
+            throw EncodingErrors.Argument(nameof(value), $"value {value} does not fit in bit width {bitWidth}");
+        }
+
+        var span = output.GetSpan(4 + 10 + 4);
+        int n = count == 0 ? 0 : WriteRle((uint)value, count, bitWidth, span[4..]);
+        BinaryPrimitives.WriteInt32LittleEndian(span, n);
+        output.Advance(4 + n);
+    }
+
+    /// <summary>
     /// Encodes dictionary indices for an RLE_DICTIONARY data page: one byte holding <paramref name="bitWidth"/>, then the runs.
     /// Use <see cref="DictionaryIndexBitWidth"/> for the width.
     /// </summary>

@@ -30,10 +30,16 @@ public sealed record ParquetWriteOptions
     /// <summary>Target encoded size of a data page. Default 1 MiB.</summary>
     public int DataPageSize { get; init; } = 1 << 20;
 
-    /// <summary>Dictionary encoding falls back to PLAIN once a column chunk's dictionary passes this size. Default 1 MiB.</summary>
+    /// <summary>
+    /// A column chunk's dictionary stays within this PLAIN size: the page that would pass it, and every later page of the
+    /// chunk, is written PLAIN. Default 1 MiB.
+    /// </summary>
     public int DictionaryPageSizeLimit { get; init; } = 1 << 20;
 
-    /// <summary>Dictionary-encode columns (RLE_DICTIONARY) while the dictionary stays small. Default true.</summary>
+    /// <summary>
+    /// Dictionary-encode columns (RLE_DICTIONARY) while the dictionary stays small and pays (see
+    /// <see cref="Write.ColumnWriteOptions.EnableDictionary"/>: unique values are written PLAIN after one page). Default true.
+    /// </summary>
     public bool EnableDictionary { get; init; } = true;
 
     /// <summary>Store a CRC32 in every page header. Default true.</summary>

@@ -48,6 +48,9 @@ internal sealed class ColumnChunkWriter : IDisposable
     private short[] _pageDef = [];
     private short[] _pageRep = [];
     private int _pageLevels;
+
+    /// <summary>Every definition level of the page so far is the maximum; while true they are counted, not stored.</summary>
+    private bool _pageDefUniform = true;
     private long _pageBytes;
     private long _chunkNulls;
     private long _levels;
@@ -96,7 +99,7 @@ internal sealed class ColumnChunkWriter : IDisposable
         _values.SetIncoming(leaf.Values);
         if (_maxRep == 0)
         {
-            WriteFlat(leaf.DefinitionLevels, leaf.LevelCount);
+            WriteFlat(leaf.AllDefined ? default : leaf.DefinitionLevels, leaf.AllDefined, leaf.LevelCount);
         }
         else
         {
@@ -127,7 +130,7 @@ internal sealed class ColumnChunkWriter : IDisposable
         {
             _body.Clear();
             _values.EncodeDictionaryPage(_body);
-            dictionaryPage = StorePage(PageType.DictionaryPage, h => h with
+            dictionaryPage = StorePage(_body.WrittenSpan, PageType.DictionaryPage, h => h with
             {
                 DictionaryPageHeader = new DictionaryPageHeader { NumValues = _values.DictionaryCount, Encoding = Encoding.Plain },
             });
@@ -209,6 +212,7 @@ internal sealed class ColumnChunkWriter : IDisposable
         _headers.Clear();
         _body.Clear();
         _pageLevels = 0;
+        _pageDefUniform = true;
         _pageBytes = 0;
         _chunkNulls = 0;
         _levels = 0;
@@ -217,8 +221,11 @@ internal sealed class ColumnChunkWriter : IDisposable
 
     public void Dispose() => _codec.Dispose();
 
-    /// <summary>A column without repetition: every level starts a row, so pages are cut by value budget, in bulk.</summary>
-    private void WriteFlat(ReadOnlySpan<short> def, int levelCount)
+    /// <summary>
+    /// A column without repetition: every level starts a row, so pages are cut by value budget, in bulk.
+    /// <paramref name="allDefined"/>: every level is the maximum (<paramref name="def"/> is then not read).
+    /// </summary>
+    private void WriteFlat(ReadOnlySpan<short> def, bool allDefined, int levelCount)
     {
         int level = 0;
         int value = 0;
@@ -236,10 +243,10 @@ internal sealed class ColumnChunkWriter : IDisposable
             if (bytes >= budget)
             {
                 // The page fills with the take-th value: it ends at that value's level.
-                levels = _maxDef == 0 ? take : LevelsCovering(def.Slice(level, levels), take);
+                levels = _maxDef == 0 || allDefined ? take : LevelsCovering(def.Slice(level, levels), take);
             }
 
-            AppendLevels(_maxDef == 0 ? default : def.Slice(level, levels), default, levels);
+            AppendLevels(_maxDef == 0 || allDefined ? default : def.Slice(level, levels), default, levels, allDefined);
             _values.Append(value, take);
             value += take;
             level += levels;
@@ -257,7 +264,7 @@ internal sealed class ColumnChunkWriter : IDisposable
         {
             if (rep[i] == 0 && _pageBytes >= _options.DataPageSize && _pageLevels + (i - levelStart) > 0)
             {
-                AppendLevels(def[levelStart..i], rep[levelStart..i], i - levelStart);
+                AppendLevels(def[levelStart..i], rep[levelStart..i], i - levelStart, allDefined: false);
                 _values.Append(valueStart, value - valueStart);
                 levelStart = i;
                 valueStart = value;
@@ -271,7 +278,7 @@ internal sealed class ColumnChunkWriter : IDisposable
             }
         }
 
-        AppendLevels(def[levelStart..levelCount], rep[levelStart..levelCount], levelCount - levelStart);
+        AppendLevels(def[levelStart..levelCount], rep[levelStart..levelCount], levelCount - levelStart, allDefined: false);
         _values.Append(valueStart, value - valueStart);
     }
 
@@ -296,13 +303,26 @@ internal sealed class ColumnChunkWriter : IDisposable
         return def.Length;
     }
 
-    private void AppendLevels(ReadOnlySpan<short> def, ReadOnlySpan<short> rep, int count)
+    private void AppendLevels(ReadOnlySpan<short> def, ReadOnlySpan<short> rep, int count, bool allDefined)
     {
         int needed = _pageLevels + count;
-        if (_maxDef > 0)
+        if (_maxDef > 0 && !(allDefined && _pageDefUniform))
         {
             Grow(ref _pageDef, needed);
-            def.CopyTo(_pageDef.AsSpan(_pageLevels));
+            if (_pageDefUniform)
+            {
+                _pageDef.AsSpan(0, _pageLevels).Fill((short)_maxDef);
+                _pageDefUniform = false;
+            }
+
+            if (allDefined)
+            {
+                _pageDef.AsSpan(_pageLevels, count).Fill((short)_maxDef);
+            }
+            else
+            {
+                def.CopyTo(_pageDef.AsSpan(_pageLevels));
+            }
         }
 
         if (_maxRep > 0)
@@ -332,17 +352,21 @@ internal sealed class ColumnChunkWriter : IDisposable
             RleBitPackedHybridEncoder.EncodeWithLengthPrefix(_pageRep.AsSpan(0, levelCount), BitWidth(_maxRep), _body);
         }
 
-        if (_maxDef > 0)
+        if (_maxDef > 0 && _pageDefUniform)
+        {
+            RleBitPackedHybridEncoder.EncodeRunWithLengthPrefix(_maxDef, levelCount, BitWidth(_maxDef), _body);
+        }
+        else if (_maxDef > 0)
         {
             RleBitPackedHybridEncoder.EncodeWithLengthPrefix(_pageDef.AsSpan(0, levelCount), BitWidth(_maxDef), _body);
         }
 
-        var encoding = _values.FlushPage(_body, _pageStats);
+        var encoding = _values.FlushPage(_body, _pageStats, out var page);
         long nulls = levelCount - valueCount;
         var statistics = _pageStats.Build(nulls);
         _chunkStats.Merge(_pageStats);
         _chunkNulls += nulls;
-        _pages.Add(StorePage(PageType.DataPage, h => h with
+        _pages.Add(StorePage(page, PageType.DataPage, h => h with
         {
             DataPageHeader = new DataPageHeader
             {
@@ -354,14 +378,14 @@ internal sealed class ColumnChunkWriter : IDisposable
             },
         }));
         _pageLevels = 0;
+        _pageDefUniform = true;
         _pageStats.Reset();
         _pageBytes = 0;
     }
 
-    /// <summary>Compresses <see cref="_body"/> onto the end of the chunk buffer; returns the page's header and place.</summary>
-    private StoredPage StorePage(PageType type, Func<PageHeader, PageHeader> complete)
+    /// <summary>Compresses a page body onto the end of the chunk buffer; returns the page's header and place.</summary>
+    private StoredPage StorePage(ReadOnlySpan<byte> body, PageType type, Func<PageHeader, PageHeader> complete)
     {
-        var body = _body.WrittenSpan;
         int offset = _store.Length;
         int length;
         if (_codecKind == CompressionCodec.Uncompressed)

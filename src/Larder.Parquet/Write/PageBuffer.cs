@@ -63,7 +63,7 @@ internal sealed class PageBuffer(int capacity = 4096) : IBufferWriter<byte>
                 throw WriteErrors.TooLarge();
             }
 
-            var grown = new byte[(int)Math.Min(Array.MaxLength, Math.Max(needed, _buffer.Length * 2L))];
+            var grown = GC.AllocateUninitializedArray<byte>((int)Math.Min(Array.MaxLength, Math.Max(needed, _buffer.Length * 2L)));
             _buffer.AsSpan(0, Length).CopyTo(grown);
             _buffer = grown;
         }

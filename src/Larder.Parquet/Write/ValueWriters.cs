@@ -82,10 +82,12 @@ internal abstract class ValueWriter
     public abstract void Append(int start, int count);
 
     /// <summary>
-    /// Appends the page's encoded values to <paramref name="body"/>, adds them to <paramref name="statistics"/>, and starts
-    /// the next page. Returns the encoding used.
+    /// Completes the page body: <paramref name="body"/> holds the page's levels; the encoded values follow them, in
+    /// <paramref name="body"/> or (to save a copy) in a buffer of this writer that <paramref name="page"/> then points to,
+    /// valid until the next <see cref="Append"/>. Adds the values to <paramref name="statistics"/> and starts the next page.
+    /// Returns the encoding used.
     /// </summary>
-    public abstract Encoding FlushPage(PageBuffer body, StatisticsBuilder statistics);
+    public abstract Encoding FlushPage(PageBuffer body, StatisticsBuilder statistics, out ReadOnlySpan<byte> page);
 
     /// <summary>Appends the dictionary page body (PLAIN entries).</summary>
     public abstract void EncodeDictionaryPage(PageBuffer body);
@@ -149,9 +151,16 @@ internal sealed class FixedValueWriter<T> : ValueWriter
     private int _incomingOffset;
     private int _incomingCount;
     private bool _incomingConverted;
-    private T[] _page = [];
+
+    /// <summary>
+    /// The page's values from byte <see cref="Gap"/> on; a PLAIN page whose levels fit in the gap is completed in place
+    /// (levels copied just before the values) instead of copying the values after the levels.
+    /// </summary>
+    private byte[] _raw = new byte[Gap];
     private int _pageCount;
     private int[] _indices = [];
+
+    private const int Gap = 64;
 
     public FixedValueWriter(ParquetColumnSchema column, ColumnWriteOptions options, bool dictionary)
         : base(column, options, dictionary)
@@ -197,24 +206,49 @@ internal sealed class FixedValueWriter<T> : ValueWriter
 
     public override void Append(int start, int count)
     {
-        Grow(ref _page, _pageCount + count);
-        Incoming.Slice(start, count).CopyTo(_page.AsSpan(_pageCount));
+        int size = Unsafe.SizeOf<T>();
+        long needed = Gap + ((long)(_pageCount + count) * size);
+        if (needed > _raw.Length)
+        {
+            if (needed > Array.MaxLength)
+            {
+                throw WriteErrors.TooLarge();
+            }
+
+            var grown = GC.AllocateUninitializedArray<byte>((int)Math.Min(Array.MaxLength, Math.Max(needed, _raw.Length * 2L)));
+            _raw.AsSpan(0, Gap + (_pageCount * size)).CopyTo(grown);
+            _raw = grown;
+        }
+
+        MemoryMarshal.AsBytes(Incoming.Slice(start, count)).CopyTo(_raw.AsSpan(Gap + (_pageCount * size)));
         _pageCount += count;
     }
 
-    public override Encoding FlushPage(PageBuffer body, StatisticsBuilder statistics)
+    public override Encoding FlushPage(PageBuffer body, StatisticsBuilder statistics, out ReadOnlySpan<byte> page)
     {
-        var page = _page.AsSpan(0, _pageCount);
-        AddStatistics(page, statistics);
+        var values = MemoryMarshal.Cast<byte, T>(_raw.AsSpan(Gap, _pageCount * Unsafe.SizeOf<T>()));
+        AddStatistics(values, statistics);
         var encoding = Encoding.Plain;
         if (DictionaryActive)
         {
-            encoding = EncodeDictionary(page, body);
+            encoding = EncodeDictionary(values, body);
         }
 
+        page = body.WrittenSpan;
         if (encoding == Encoding.Plain)
         {
-            body.Write(MemoryMarshal.AsBytes((ReadOnlySpan<T>)page));
+            var bytes = MemoryMarshal.AsBytes(values);
+            if (body.Length <= Gap)
+            {
+                var levels = body.WrittenSpan;
+                levels.CopyTo(_raw.AsSpan(Gap - levels.Length));
+                page = _raw.AsSpan(Gap - levels.Length, levels.Length + bytes.Length);
+            }
+            else
+            {
+                body.Write(bytes);
+                page = body.WrittenSpan;
+            }
         }
 
         _pageCount = 0;
@@ -422,37 +456,10 @@ internal sealed class ByteArrayValueWriter : ValueWriter
         var offsets = IncomingOffsets;
         var data = IncomingData;
         int k = 0;
-        if (DictionaryActive)
+        if (DictionaryActive && count > 0)
         {
             Grow(ref _indices, _pageCount + count);
-            long limit = Options.DictionaryPageSizeLimit;
-            var indices = _indices.AsSpan();
-            for (; k < count; k++)
-            {
-                int s = offsets[start + k];
-                int length = offsets[start + k + 1] - s;
-                int index = _dictionary.Add(data, s, length);
-                if (index == _dictionary.Count - 1 && _dictionary.PlainSize > limit)
-                {
-                    // This value takes the dictionary past its limit: the page so far becomes PLAIN, the page's entries go.
-                    MovePageToPlain();
-                    _dictionary.Truncate(_pageFirstEntry);
-                    DictionaryActive = false;
-                    break;
-                }
-
-                indices[_pageCount++] = index;
-                _pagePlainBytes += 4 + length;
-                if (_pageCount == ProbeSize && _dictionary.Count == ProbeSize && _pageFirstEntry == 0 && !DictionaryUsed)
-                {
-                    // The chunk's first ProbeSize values are all distinct: no dictionary for this chunk.
-                    k++;
-                    MovePageToPlain();
-                    _dictionary.Clear();
-                    DictionaryActive = false;
-                    break;
-                }
-            }
+            k = AppendToDictionary(offsets.Slice(start, count + 1), data);
         }
 
         for (; k < count; k++)
@@ -465,7 +472,57 @@ internal sealed class ByteArrayValueWriter : ValueWriter
         }
     }
 
-    public override Encoding FlushPage(PageBuffer body, StatisticsBuilder statistics)
+    /// <summary>
+    /// Adds the values to the dictionary and their indices to the page; returns how many were taken (all, unless the
+    /// dictionary was dropped part way: the rest are then the caller's to write PLAIN).
+    /// </summary>
+    private int AppendToDictionary(ReadOnlySpan<int> offsets, ReadOnlySpan<byte> data)
+    {
+        int count = offsets.Length - 1;
+        long limit = Options.DictionaryPageSizeLimit;
+        var indices = _indices.AsSpan();
+        int pageCount = _pageCount;
+        int entries = _dictionary.Count;
+        int k = 0;
+        for (; k < count; k++)
+        {
+            int s = offsets[k];
+            indices[pageCount++] = _dictionary.Add(data, s, offsets[k + 1] - s);
+            if (_dictionary.Count == entries)
+            {
+                continue;
+            }
+
+            entries = _dictionary.Count;
+            if (_dictionary.PlainSize > limit)
+            {
+                // This value takes the dictionary past its limit: the page so far becomes PLAIN, the page's entries go.
+                _pageCount = pageCount - 1;
+                _pagePlainBytes += (4L * k) + offsets[k] - offsets[0];
+                MovePageToPlain();
+                _dictionary.Truncate(_pageFirstEntry);
+                DictionaryActive = false;
+                return k;
+            }
+
+            if (entries == ProbeSize && pageCount == ProbeSize && _pageFirstEntry == 0 && !DictionaryUsed)
+            {
+                // The chunk's first ProbeSize values are all distinct: no dictionary for this chunk.
+                _pageCount = pageCount;
+                _pagePlainBytes += (4L * (k + 1)) + offsets[k + 1] - offsets[0];
+                MovePageToPlain();
+                _dictionary.Clear();
+                DictionaryActive = false;
+                return k + 1;
+            }
+        }
+
+        _pageCount = pageCount;
+        _pagePlainBytes += (4L * count) + offsets[count] - offsets[0];
+        return count;
+    }
+
+    public override Encoding FlushPage(PageBuffer body, StatisticsBuilder statistics, out ReadOnlySpan<byte> page)
     {
         var encoding = Encoding.Plain;
         if (DictionaryActive)
@@ -498,6 +555,7 @@ internal sealed class ByteArrayValueWriter : ValueWriter
         _pageCount = 0;
         _pagePlainBytes = 0;
         _pageFirstEntry = _dictionary.Count;
+        page = body.WrittenSpan;
         return encoding;
     }
 
@@ -616,7 +674,7 @@ internal sealed class GenericValueWriter : ValueWriter
 
     public override void Append(int start, int count) => _page.AppendRange(_incoming, start, count);
 
-    public override Encoding FlushPage(PageBuffer body, StatisticsBuilder statistics)
+    public override Encoding FlushPage(PageBuffer body, StatisticsBuilder statistics, out ReadOnlySpan<byte> page)
     {
         int count = _page.Count;
         for (int i = 0; i < count; i++)
@@ -668,6 +726,7 @@ internal sealed class GenericValueWriter : ValueWriter
         }
 
         _page.Clear();
+        page = body.WrittenSpan;
         return encoding;
     }
 

@@ -1,5 +1,9 @@
 using System.Buffers;
+using Larder.Columnar;
+using Larder.Memory;
+using Larder.Parquet.Dremel;
 using Larder.Parquet.Encodings;
+using Larder.Parquet.SchemaMapping;
 using Larder.Parquet.Write;
 
 namespace Larder.Parquet.Tests.Write;
@@ -77,6 +81,84 @@ public sealed class WriterPrimitiveTests
         RleBitPackedHybridEncoder.EncodeWithLengthPrefix(levels, 1, output);
         // 4-byte length 4, varint(131072 << 1) = 0x80 0x80 0x10, value byte 1.
         Assert.Equal(new byte[] { 4, 0, 0, 0, 0x80, 0x80, 0x10, 1 }, output.WrittenSpan.ToArray());
+    }
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(1, 1)]
+    [InlineData(7, 1)]
+    [InlineData(8, 2)]
+    [InlineData(1000, 3)]
+    [InlineData(200_000, 9)]
+    public void EncodeRunWithLengthPrefix_Count_SameBytesAsEncodingTheLevels(int count, int bitWidth)
+    {
+        short value = (short)((1 << bitWidth) - 1);
+        var run = new ArrayBufferWriter<byte>();
+        RleBitPackedHybridEncoder.EncodeRunWithLengthPrefix(value, count, bitWidth, run);
+        var levels = new ArrayBufferWriter<byte>();
+        RleBitPackedHybridEncoder.EncodeWithLengthPrefix(Enumerable.Repeat(value, count).ToArray(), bitWidth, levels);
+        Assert.Equal(levels.WrittenSpan.ToArray(), run.WrittenSpan.ToArray());
+    }
+
+    [Fact]
+    public void Shred_NullableColumnWithoutNulls_AllDefinedAndLevelsReadAsMaximum()
+    {
+        var field = new Field("x", ArrowType.Int32, nullable: true);
+        var shredder = new LevelShredder(field);
+        var array = new ArrayData(ArrowType.Int32, 5, 0, 0, [ArrowBuffer.Empty, ArrowBuffer.CopyOf<int>([1, 2, 3, 4, 5])]);
+        shredder.Shred(array);
+        var leaf = shredder.Results[0];
+        Assert.True(leaf.AllDefined);
+        Assert.Equal(5, leaf.LevelCount);
+        Assert.Equal(new short[] { 1, 1, 1, 1, 1 }, leaf.DefinitionLevels.ToArray());
+
+        var validity = ArrowBuffer.CopyOf<byte>([0b10101]);
+        shredder.Shred(new ArrayData(ArrowType.Int32, 5, 2, 0, [validity, ArrowBuffer.CopyOf<int>([1, 2, 3, 4, 5])]));
+        Assert.False(shredder.Results[0].AllDefined);
+        Assert.Equal(new short[] { 1, 0, 1, 0, 1 }, shredder.Results[0].DefinitionLevels.ToArray());
+    }
+
+    [Fact]
+    public void Write_BatchesWithAndWithoutNullsInOnePage_LevelsAndValuesDecodeEqual()
+    {
+        var field = new Field("x", ArrowType.Int64, nullable: true);
+        var column = ParquetSchemaMapper.ToParquet(new Columnar.Schema([field])).Columns[0];
+        var shredder = new LevelShredder(field);
+        using var writer = new ColumnChunkWriter(column, new ColumnWriteOptions { DataPageSize = 1000 });
+        var expectedDef = new List<short>();
+        var expectedValues = new List<long>();
+        var rng = new Random(3);
+        for (int batch = 0; batch < 12; batch++)
+        {
+            int rows = rng.Next(1, 90);
+            var values = Enumerable.Range(0, rows).Select(_ => rng.NextInt64()).ToArray();
+            var validity = new byte[(rows + 7) / 8];
+            int nulls = 0;
+            for (int i = 0; i < rows; i++)
+            {
+                bool valid = batch % 3 != 1 || rng.Next(4) != 0;
+                if (valid)
+                {
+                    validity[i >> 3] |= (byte)(1 << (i & 7));
+                    expectedValues.Add(values[i]);
+                }
+                else
+                {
+                    nulls++;
+                }
+
+                expectedDef.Add((short)(valid ? 1 : 0));
+            }
+
+            shredder.Shred(new ArrayData(ArrowType.Int64, rows, nulls, 0, [nulls == 0 ? ArrowBuffer.Empty : ArrowBuffer.CopyOf<byte>(validity), ArrowBuffer.CopyOf<long>(values)]));
+            writer.Write(shredder.Results[0]);
+        }
+
+        var chunk = writer.Finish(4);
+        var decoded = ChunkDecoder.Decode(column, chunk, 4);
+        Assert.True(decoded.DataPages > 1);
+        Assert.Equal(expectedDef, decoded.Def);
+        Assert.Equal(expectedValues.Select(BitConverter.GetBytes), decoded.Values);
     }
 
     [Fact]
