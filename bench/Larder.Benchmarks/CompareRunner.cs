@@ -60,7 +60,7 @@ internal sealed record CompareOptions
                 case "--no-cold": cold = false; break;
                 case "--only":
                     only = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-                    if (only.Count == 0 || only.FirstOrDefault(g => !Groups.Contains(g)) is { } bad && bad is not null)
+                    if (only.Count == 0 || only.Any(g => !Groups.Contains(g)))
                     {
                         throw new ArgumentException($"--only takes a comma-separated list of {string.Join(", ", Groups)}");
                     }
