@@ -161,3 +161,43 @@ public class CodecBenchmarks : IDisposable
         GC.SuppressFinalize(this);
     }
 }
+
+/// <summary>
+/// Parquet write (per codec) and full read of the compare mode's table (1,000,000 rows here): the batches are built once
+/// in memory; the read input is the file the write benchmark writes, written once in setup.
+/// </summary>
+[MemoryDiagnoser]
+public class ParquetBenchmarks
+{
+    private List<RecordBatch> _batches = [];
+    private string _input = string.Empty;
+    private string _output = string.Empty;
+
+    [Params(1_000_000)]
+    public int Rows { get; set; }
+
+    [Params("snappy", "zstd")]
+    public string Codec { get; set; } = "snappy";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _batches = DataGen.BuildParquetBatches(Rows);
+        _input = Path.Combine(BdnData.Directory, $"bdn_pq_{Rows}rows_{Codec}.parquet");
+        _output = Path.Combine(BdnData.Directory, $"bdn_out_{Codec}.parquet");
+        Workloads.WriteParquet(_input, _batches, Codec);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        File.Delete(_output);
+        File.Delete(_input);
+    }
+
+    [Benchmark(Description = "Parquet write (ParquetFileWriter.Create)")]
+    public long Write() => Workloads.WriteParquet(_output, _batches, Codec);
+
+    [Benchmark(Description = "Parquet read (ParquetFileReader.ReadAll)")]
+    public long Read() => Workloads.ReadParquet(_input).Rows;
+}

@@ -23,8 +23,20 @@ internal sealed record CompareOptions
     /// <summary>Also time one read after dropping the page cache (needs root); a context row only.</summary>
     public bool Cold { get; init; } = true;
 
+    /// <summary>Rows of the Parquet table.</summary>
+    public long ParquetRows { get; init; } = 10_000_000;
+
+    /// <summary>The workload groups to run (<see cref="Groups"/>); all by default.</summary>
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(Groups);
+
+    /// <summary>The workload groups, in run order.</summary>
+    public static readonly string[] Groups = ["ipc", "csv", "codecs", "parquet"];
+
+    public bool Runs(string group) => Only.Contains(group);
+
     public static string Usage =>
-        "usage: Larder.Benchmarks compare --data DIR [--ipc-gib 1] [--csv-rows 1000000] [--no-cold] [--repo DIR]";
+        "usage: Larder.Benchmarks compare --data DIR [--ipc-gib 1] [--csv-rows 1000000] [--pq-rows 10000000] [--no-cold]\n" +
+        "                                 [--only ipc,csv,codecs,parquet] [--repo DIR]";
 
     public static CompareOptions Parse(IReadOnlyList<string> args)
     {
@@ -32,7 +44,9 @@ internal sealed record CompareOptions
         string? repo = null;
         double ipcGib = 1.0;
         int csvRows = 1_000_000;
+        long pqRows = 10_000_000;
         bool cold = true;
+        HashSet<string> only = [.. Groups];
         for (int i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -42,7 +56,16 @@ internal sealed record CompareOptions
                 case "--repo": repo = Value(); break;
                 case "--ipc-gib": ipcGib = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--csv-rows": csvRows = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--pq-rows": pqRows = long.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--no-cold": cold = false; break;
+                case "--only":
+                    only = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+                    if (only.Count == 0 || only.Any(g => !Groups.Contains(g)))
+                    {
+                        throw new ArgumentException($"--only takes a comma-separated list of {string.Join(", ", Groups)}");
+                    }
+
+                    break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
@@ -52,9 +75,9 @@ internal sealed record CompareOptions
             throw new ArgumentException("--data DIR is required");
         }
 
-        if (ipcGib <= 0 || csvRows <= 0)
+        if (ipcGib <= 0 || csvRows <= 0 || pqRows <= 0)
         {
-            throw new ArgumentException("--ipc-gib and --csv-rows must be positive");
+            throw new ArgumentException("--ipc-gib, --csv-rows and --pq-rows must be positive");
         }
 
         return new CompareOptions
@@ -63,7 +86,9 @@ internal sealed record CompareOptions
             RepoRoot = repo is null ? RepoLocator.Find() : Path.GetFullPath(repo),
             IpcGib = ipcGib,
             CsvRows = csvRows,
+            ParquetRows = pqRows,
             Cold = cold,
+            Only = only,
         };
     }
 }
@@ -72,7 +97,7 @@ internal sealed record CompareOptions
 /// The <c>compare</c> mode: runs each workload with a Stopwatch (warm-up, best of N), runs the reference programs, and
 /// prints one table (workload, ours, reference, ratio, target, met?) that it also writes to <c>DIR/results.json</c>.
 /// </summary>
-internal sealed class CompareRunner(CompareOptions options)
+internal sealed partial class CompareRunner(CompareOptions options)
 {
     private const double GB = 1e9;
     private const double MB = 1e6;
@@ -92,6 +117,60 @@ internal sealed class CompareRunner(CompareOptions options)
         var peers = new Peers(options.RepoRoot);
 
         // --- 1. Arrow IPC vs memcpy -------------------------------------------------------------------------------------
+        if (options.Runs("ipc"))
+        {
+            RunIpcGroup(peers);
+        }
+
+        // --- 2. CSV vs pandas, 3. codecs vs the command-line tools --------------------------------------------------------
+        if (options.Runs("csv") || options.Runs("codecs"))
+        {
+            string csvPath = EnsureCsv();
+            if (options.Runs("csv"))
+            {
+                RunCsvGroup(peers, csvPath);
+            }
+
+            if (options.Runs("codecs"))
+            {
+                RunCodecGroup(peers, csvPath);
+            }
+        }
+
+        // --- 4. Parquet vs DuckDB -----------------------------------------------------------------------------------------
+        if (options.Runs("parquet"))
+        {
+            RunParquetGroup(peers);
+        }
+
+        // --- Report -------------------------------------------------------------------------------------------------------------
+        string load1 = LoadAverage();
+        Console.WriteLine();
+        Console.WriteLine("Results (ratio = ours relative to the reference, higher is better; for times: reference time / our time; for sizes: reference size / our size)");
+        Console.WriteLine();
+        Console.Write(ResultTable.Render(_rows));
+        Console.WriteLine();
+        int met = _rows.Count(r => r.Met == true);
+        int targets = _rows.Count(r => r.TargetRatio is not null);
+        Console.WriteLine($"Targets met: {met} of {targets}. Load average before {load0}, after {load1}.");
+        foreach (var (peer, error) in peers.Errors)
+        {
+            Console.WriteLine($"Peer {peer} failed: {error}");
+        }
+
+        foreach (string note in _notes)
+        {
+            Console.WriteLine(note);
+        }
+
+        string jsonPath = Path.Combine(options.DataDir, "results.json");
+        WriteJson(jsonPath, started, load0, load1, peers.Errors);
+        Console.WriteLine($"Written {jsonPath}");
+        return 0;
+    }
+
+    private void RunIpcGroup(Peers peers)
+    {
         var ipc = RunIpc();
         var numpy = peers.NumpyMemcpy(ipc.FileBytes);
         _raw["numpy_memcpy"] = numpy?.DeepClone();
@@ -117,9 +196,10 @@ internal sealed class CompareRunner(CompareOptions options)
 
         _rows.Add(new ResultRow($"memcpy C# vs numpy ({size})", ipc.MemcpyGbs, "GB/s", "numpy copyto", numpyGbs, null,
             "Buffer.MemoryCopy (best of 10) vs bench/peers/memcpy.py (best of 5); both on huge-page-advised buffers"));
+    }
 
-        // --- 2. CSV vs pandas -------------------------------------------------------------------------------------------
-        string csvPath = EnsureCsv();
+    private void RunCsvGroup(Peers peers, string csvPath)
+    {
         var csv = RunCsv(csvPath);
         var pandas = peers.PandasCsv(csvPath, Path.Combine(options.DataDir, "out_pandas.csv"));
         _raw["pandas_csv"] = pandas?.DeepClone();
@@ -136,8 +216,10 @@ internal sealed class CompareRunner(CompareOptions options)
             _rows.Add(new ResultRow($"CSV read ({csvLabel})", null, "s", "pandas read_csv", Peers.Number(pandas, "read_csv_s"), 2.0, csv.Error));
             _rows.Add(new ResultRow($"CSV write ({csvLabel})", null, "s", "pandas to_csv", Peers.Number(pandas, "to_csv_s"), 3.0, csv.Error));
         }
+    }
 
-        // --- 3. Codecs vs the zstd / lz4 command-line tools ------------------------------------------------------------------
+    private void RunCodecGroup(Peers peers, string csvPath)
+    {
         var codecs = RunCodecs(csvPath);
         var cli = peers.CodecCli(csvPath);
         _raw["codec_cli"] = cli?.DeepClone();
@@ -147,31 +229,6 @@ internal sealed class CompareRunner(CompareOptions options)
             _rows.Add(new ResultRow($"{c.Key} compress", result.CompressMbs, "MB/s", c.CliCommand, Peers.Number(cli, c.CliKey, "c_mbs"), 0.8, ratioNote));
             _rows.Add(new ResultRow($"{c.Key} decompress", result.DecompressMbs, "MB/s", c.CliCommand, Peers.Number(cli, c.CliKey, "d_mbs"), 0.8, ratioNote));
         }
-
-        // --- Report -------------------------------------------------------------------------------------------------------------
-        string load1 = LoadAverage();
-        Console.WriteLine();
-        Console.WriteLine("Results (ratio = ours relative to the reference, higher is better; for times: reference time / our time)");
-        Console.WriteLine();
-        Console.Write(ResultTable.Render(_rows));
-        Console.WriteLine();
-        int met = _rows.Count(r => r.Met == true);
-        int targets = _rows.Count(r => r.TargetRatio is not null);
-        Console.WriteLine($"Targets met: {met} of {targets}. Load average before {load0}, after {load1}.");
-        foreach (var (peer, error) in peers.Errors)
-        {
-            Console.WriteLine($"Peer {peer} failed: {error}");
-        }
-
-        foreach (string note in _notes)
-        {
-            Console.WriteLine(note);
-        }
-
-        string jsonPath = Path.Combine(options.DataDir, "results.json");
-        WriteJson(jsonPath, started, load0, load1, peers.Errors);
-        Console.WriteLine($"Written {jsonPath}");
-        return 0;
     }
 
     // ---------------------------------------------------------------------------------------------------------------------
@@ -185,7 +242,7 @@ internal sealed class CompareRunner(CompareOptions options)
         string output = Path.Combine(options.DataDir, "out_ours.arrow");
 
         Console.WriteLine();
-        Console.WriteLine($"[1/3] Arrow IPC: building a {FormatBytes(targetBytes)} table (int64, float64, utf8 x6, timestamp[ns]) in {DataGen.IpcBatchRows:N0}-row batches");
+        Console.WriteLine($"[1/4] Arrow IPC: building a {FormatBytes(targetBytes)} table (int64, float64, utf8 x6, timestamp[ns]) in {DataGen.IpcBatchRows:N0}-row batches");
         var sw = Stopwatch.StartNew();
         var batches = DataGen.BuildIpcBatches(targetBytes);
         long rows = Workloads.Rows(batches);
@@ -291,7 +348,7 @@ internal sealed class CompareRunner(CompareOptions options)
     private CsvResult RunCsv(string path)
     {
         Console.WriteLine();
-        Console.WriteLine($"[2/3] CSV: {options.CsvRows:N0} rows (id int64, value float64, city utf8 x6, ts ISO-8601) from {path}");
+        Console.WriteLine($"[2/4] CSV: {options.CsvRows:N0} rows (id int64, value float64, city utf8 x6, ts ISO-8601) from {path}");
         long inputBytes = new FileInfo(path).Length;
         string output = Path.Combine(options.DataDir, "out_ours.csv");
         try
@@ -331,7 +388,7 @@ internal sealed class CompareRunner(CompareOptions options)
     {
         byte[] input = DataGen.ReadAllBytes(path);
         Console.WriteLine();
-        Console.WriteLine($"[3/3] Codecs: {FormatBytes(input.Length)} ({Path.GetFileName(path)}), whole buffer per call (lz4 frames use 4 MiB blocks, as lz4 -b does); samples of >= 0.25 s of back-to-back calls, best of 8");
+        Console.WriteLine($"[3/4] Codecs: {FormatBytes(input.Length)} ({Path.GetFileName(path)}), whole buffer per call (lz4 frames use 4 MiB blocks, as lz4 -b does); samples of >= 0.25 s of back-to-back calls, best of 8");
         var results = new List<(CodecCase, CodecResult)>();
         var raw = new JsonObject();
         byte[] restored = new byte[input.Length];
@@ -383,7 +440,9 @@ internal sealed class CompareRunner(CompareOptions options)
                 ["data_dir"] = options.DataDir,
                 ["ipc_gib"] = options.IpcGib,
                 ["csv_rows"] = options.CsvRows,
+                ["parquet_rows"] = options.ParquetRows,
                 ["cold"] = options.Cold,
+                ["only"] = string.Join(",", CompareOptions.Groups.Where(options.Runs)),
             },
             ["rows"] = new JsonArray([.. _rows.Select(r => (JsonNode)r.ToJson())]),
             ["targets_met"] = _rows.Count(r => r.Met == true),

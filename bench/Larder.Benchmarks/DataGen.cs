@@ -17,7 +17,10 @@ internal static class DataGen
     /// <summary>Seed of the CSV table.</summary>
     public const ulong CsvSeed = 20240202;
 
-    /// <summary>Rows per record batch of the IPC table.</summary>
+    /// <summary>Seed of the Parquet table.</summary>
+    public const ulong ParquetSeed = 20240303;
+
+    /// <summary>Rows per record batch of the IPC table (and of the Parquet table).</summary>
     public const int IpcBatchRows = 1_000_000;
 
     /// <summary>The six distinct values of the string columns.</summary>
@@ -39,6 +42,35 @@ internal static class DataGen
         new Field("city", ArrowType.String, nullable: false),
         new Field("ts", new TimestampType(TimeUnit.Nanosecond), nullable: false),
     ]);
+
+    /// <summary>
+    /// The schema of the Parquet table: the IPC table's columns, nullable (as a DuckDB table's columns are; no value is
+    /// null), so both writers store the same OPTIONAL columns with definition levels.
+    /// </summary>
+    public static Schema ParquetSchema { get; } = new(
+    [
+        new Field("id", ArrowType.Int64),
+        new Field("value", ArrowType.Double),
+        new Field("city", ArrowType.String),
+        new Field("ts", new TimestampType(TimeUnit.Nanosecond)),
+    ]);
+
+    /// <summary>
+    /// Builds the Parquet table: <paramref name="rows"/> rows in batches of <see cref="IpcBatchRows"/>, generated like the IPC
+    /// table (id i, value uniform in [0, 1000), one of six cities, ts 2024-01-01 + i s + random ns) from <see cref="ParquetSeed"/>.
+    /// </summary>
+    public static List<RecordBatch> BuildParquetBatches(long rows)
+    {
+        var rng = new SplitMix64(ParquetSeed);
+        var batches = new List<RecordBatch>();
+        for (long row = 0; row < rows; row += IpcBatchRows)
+        {
+            var batch = BuildIpcBatch(ref rng, row, (int)Math.Min(IpcBatchRows, rows - row));
+            batches.Add(batch.WithSchema(ParquetSchema));
+        }
+
+        return batches;
+    }
 
     /// <summary>
     /// Builds the IPC table in batches of <see cref="IpcBatchRows"/> rows until the Arrow buffers hold at least

@@ -23,6 +23,23 @@ internal sealed class Peers(string repoRoot)
     /// <summary><c>bench/peers/codec_cli.sh FILE</c>: zstd -b1, zstd -b3, lz4 -b1.</summary>
     public JsonObject? CodecCli(string file) => Run("codec_cli.sh", "bash", Script("codec_cli.sh"), file);
 
+    /// <summary>
+    /// <c>node bench/peers/duckdb_parquet.mjs</c>: loads <paramref name="input"/> into a DuckDB table, times <c>COPY … TO</c>
+    /// per codec and full scans of its own files and of <paramref name="reads"/> (label → file), threads = 1 and default.
+    /// </summary>
+    public JsonObject? DuckDbParquet(string input, string outDir, IEnumerable<string> codecs, int runs, IEnumerable<(string Label, string File)> reads)
+    {
+        List<string> args = [Script("duckdb_parquet.mjs"), "--repo", repoRoot, "--input", input, "--out-dir", outDir,
+            "--codecs", string.Join(',', codecs), "--runs", runs.ToString(CultureInfo.InvariantCulture)];
+        foreach (var (label, file) in reads)
+        {
+            args.Add("--read");
+            args.Add($"{label}={file}");
+        }
+
+        return Run("duckdb_parquet.mjs", "node", [.. args]);
+    }
+
     private string Script(string name) => Path.Combine(repoRoot, "bench", "peers", name);
 
     private JsonObject? Run(string name, string program, params string[] args)
@@ -65,7 +82,7 @@ internal sealed class Peers(string repoRoot)
                 return Fail(name, $"no JSON object on stdout: {LastLine(output)} {LastLine(errors)}");
             }
 
-            Console.WriteLine($"        {line}");
+            Console.WriteLine($"        {(line.Length > 400 ? line[..400] + " … (in results.json)" : line)}");
             return json;
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or System.Text.Json.JsonException or IOException)

@@ -6,7 +6,8 @@ namespace Larder.Benchmarks;
 
 /// <summary>
 /// One line of the comparison. <see cref="Ratio"/> is always "ours relative to the reference, higher is better":
-/// ours / reference for throughputs, reference / ours for times (so 2.0 means twice as fast).
+/// ours / reference for throughputs, reference / ours for times and sizes (so 2.0 means twice as fast, or half the size).
+/// <paramref name="TargetLabel"/> overrides the printed target (e.g. "size <= 1.1x" for a ratio target of 1/1.1).
 /// </summary>
 internal sealed record ResultRow(
     string Workload,
@@ -15,10 +16,11 @@ internal sealed record ResultRow(
     string ReferenceName,
     double? Reference,
     double? TargetRatio,
-    string? Note = null)
+    string? Note = null,
+    string? TargetLabel = null)
 {
-    /// <summary>Times (seconds) are better when lower; everything else (GB/s, MB/s) when higher.</summary>
-    public bool LowerIsBetter => Unit == "s";
+    /// <summary>Times (seconds) and sizes (MiB) are better when lower; everything else (GB/s, MB/s) when higher.</summary>
+    public bool LowerIsBetter => Unit is "s" or "MiB";
 
     public double? Ratio => Ours is > 0 && Reference is > 0
         ? (LowerIsBetter ? Reference.Value / Ours.Value : Ours.Value / Reference.Value)
@@ -27,9 +29,9 @@ internal sealed record ResultRow(
     /// <summary>True or false for rows with a target, null for context rows or when a figure is missing.</summary>
     public bool? Met => TargetRatio is { } target && Ratio is { } ratio ? ratio >= target : null;
 
-    public string TargetText => TargetRatio is { } t
-        ? (LowerIsBetter ? string.Create(CultureInfo.InvariantCulture, $">= {t:0.##}x faster") : string.Create(CultureInfo.InvariantCulture, $">= {t:0.##}x"))
-        : "(context)";
+    public string TargetText => TargetLabel ?? (TargetRatio is { } t
+        ? (Unit == "s" ? string.Create(CultureInfo.InvariantCulture, $">= {t:0.##}x faster") : string.Create(CultureInfo.InvariantCulture, $">= {t:0.##}x"))
+        : "(context)");
 
     public string MetText => Met switch { true => "yes", false => "NO", null => TargetRatio is null ? "-" : "n/a" };
 
@@ -41,7 +43,12 @@ internal sealed record ResultRow(
         ["reference_name"] = ReferenceName,
         ["reference"] = Reference is { } re ? Math.Round(re, 4) : null,
         ["ratio"] = Ratio is { } r ? Math.Round(r, 4) : null,
-        ["ratio_meaning"] = LowerIsBetter ? "reference time / our time (speed-up)" : "our throughput / reference throughput",
+        ["ratio_meaning"] = Unit switch
+        {
+            "s" => "reference time / our time (speed-up)",
+            "MiB" => "reference size / our size",
+            _ => "our throughput / reference throughput",
+        },
         ["target"] = TargetRatio,
         ["met"] = Met,
         ["note"] = Note,
@@ -51,6 +58,7 @@ internal sealed record ResultRow(
     {
         null => "n/a",
         double v when unit == "s" => string.Create(CultureInfo.InvariantCulture, $"{v:F3} s"),
+        double v when unit == "MiB" => string.Create(CultureInfo.InvariantCulture, $"{v:F1} MiB"),
         double v when v >= 100 => string.Create(CultureInfo.InvariantCulture, $"{v:F0} {unit}"),
         double v => string.Create(CultureInfo.InvariantCulture, $"{v:F2} {unit}"),
     };

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Larder.Columnar;
 using Larder.Compression;
 using Larder.Ipc;
+using Larder.Parquet.Files;
 using Larder.Text;
 
 namespace Larder.Benchmarks;
@@ -163,8 +164,108 @@ internal static class Workloads
         return stream.Length;
     }
 
+    /// <summary>
+    /// Writes all batches to a Parquet file with <see cref="ParquetFileWriter.Create"/> and default options except the
+    /// codec (atomic temp file, renamed on finish; no fsync). Returns the file size.
+    /// </summary>
+    public static long WriteParquet(string path, IReadOnlyList<RecordBatch> batches, string codec)
+    {
+        using (var writer = ParquetFileWriter.Create(path, batches[0].Schema, new ParquetWriteOptions { Compression = codec }))
+        {
+            foreach (var batch in batches)
+            {
+                writer.Write(batch);
+            }
+
+            writer.Finish();
+        }
+
+        return new FileInfo(path).Length;
+    }
+
+    /// <summary>
+    /// Reads a whole Parquet file of the benchmark table with <see cref="ParquetFileReader.ReadAll"/> (every column
+    /// materialised as Arrow arrays) and folds it into the aggregates DuckDB's full scan computes.
+    /// </summary>
+    public static ParquetAggregates ReadParquet(string path)
+    {
+        var acc = default(ParquetAggregates);
+        using var reader = ParquetFileReader.Open(path);
+        foreach (var batch in reader.ReadAll())
+        {
+            acc = acc.Add(batch);
+        }
+
+        return acc;
+    }
+
     /// <summary>Row count of a list of batches.</summary>
     public static long Rows(IReadOnlyList<RecordBatch> batches) => batches.Sum(b => (long)b.Length);
+}
+
+/// <summary>
+/// What the Parquet full scans compute, ours and DuckDB's alike: <c>count(*), sum(id), sum(value), sum(length(city)),
+/// bit_xor(ts)</c> (ts as its stored integer, nanoseconds since the epoch). Reading every value of every column is needed.
+/// </summary>
+internal readonly record struct ParquetAggregates(long Rows, long SumId, double SumValue, long SumCityLength, long XorTs)
+{
+    public ParquetAggregates Add(RecordBatch batch)
+    {
+        long sumId = SumId;
+        double sumValue = SumValue;
+        long sumCity = SumCityLength;
+        long xorTs = XorTs;
+        foreach (long v in Values<long>(batch, "id"))
+        {
+            sumId += v;
+        }
+
+        foreach (double v in Values<double>(batch, "value"))
+        {
+            sumValue += v;
+        }
+
+        var city = Column(batch, "city");
+        if (city.Type.Id == ArrowTypeId.String)
+        {
+            var offsets = city.Buffers[1].As<int>().Slice(city.Offset, city.Length + 1);
+            sumCity += offsets[^1] - offsets[0];
+        }
+        else if (city.Type.Id == ArrowTypeId.LargeString)
+        {
+            var offsets = city.Buffers[1].As<long>().Slice(city.Offset, city.Length + 1);
+            sumCity += offsets[^1] - offsets[0];
+        }
+        else
+        {
+            throw new InvalidOperationException($"city is {city.Type}, expected a string column");
+        }
+
+        foreach (long v in Values<long>(batch, "ts"))
+        {
+            xorTs ^= v;
+        }
+
+        return new ParquetAggregates(Rows + batch.Length, sumId, sumValue, sumCity, xorTs);
+    }
+
+    private static ArrayData Column(RecordBatch batch, string name)
+    {
+        var data = batch.Column(name).Data;
+        if (data.NullCount != 0)
+        {
+            throw new InvalidOperationException($"column {name} has {data.NullCount} nulls; the benchmark table has none");
+        }
+
+        return data;
+    }
+
+    private static ReadOnlySpan<T> Values<T>(RecordBatch batch, string name)
+        where T : unmanaged
+    {
+        var data = Column(batch, name);
+        return data.Buffers[1].As<T>().Slice(data.Offset, data.Length);
+    }
 }
 
 /// <summary>One codec configuration as the comparison names it ("zstd-1", "zstd-3", "lz4-1").</summary>

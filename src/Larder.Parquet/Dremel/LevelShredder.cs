@@ -94,6 +94,12 @@ internal sealed class LevelShredder
             return;
         }
 
+        if (column.Type.Id != ArrowTypeId.Null && (column.Validity.IsEmpty || column.NullCount == 0))
+        {
+            output.SetAllDefined(length, column);
+            return;
+        }
+
         var def = output.ExtendLevels(length, out _);
         if (column.Type.Id == ArrowTypeId.Null)
         {
@@ -103,13 +109,6 @@ internal sealed class LevelShredder
         }
 
         var validity = column.Validity;
-        if (validity.IsEmpty || column.NullCount == 0)
-        {
-            def.Fill(1);
-            output.AddValues(0, length);
-            output.Finish(column);
-            return;
-        }
 
         var bits = validity.Span;
         int offset = column.Offset;
@@ -369,6 +368,7 @@ internal sealed class ShreddedLeaf
     private ValueRun[] _runs = [];
     private int _runCount;
     private int _valueCount;
+    private bool _allDefined;
 
     internal ShreddedLeaf(LeafPath path)
     {
@@ -384,7 +384,32 @@ internal sealed class ShreddedLeaf
     public int LevelCount => _levels;
 
     /// <summary>Definition levels, one per entry; empty when the maximum definition level is 0.</summary>
-    public ReadOnlySpan<short> DefinitionLevels => _hasDef ? _def.AsSpan(0, _levels) : [];
+    public ReadOnlySpan<short> DefinitionLevels
+    {
+        get
+        {
+            if (_allDefined && _hasDef)
+            {
+                // Materialised on demand: writers read AllDefined instead.
+                if (_levels > _def.Length)
+                {
+                    Grow(_levels);
+                }
+
+                _def.AsSpan(0, _levels).Fill((short)Path.MaxDefinitionLevel);
+                _allDefined = false;
+            }
+
+            return _hasDef ? _def.AsSpan(0, _levels) : [];
+        }
+    }
+
+    /// <summary>
+    /// True when every entry is a present value at the maximum definition level and there is no repetition (a flat
+    /// column without nulls): the definition levels then need not be looked at (they are only filled in when
+    /// <see cref="DefinitionLevels"/> is read).
+    /// </summary>
+    public bool AllDefined => _allDefined || (!_hasDef && !_hasRep);
 
     /// <summary>Repetition levels, one per entry; empty when the maximum repetition level is 0.</summary>
     public ReadOnlySpan<short> RepetitionLevels => _hasRep ? _rep.AsSpan(0, _levels) : [];
@@ -400,12 +425,21 @@ internal sealed class ShreddedLeaf
         _levels = 0;
         _runCount = 0;
         _valueCount = 0;
+        _allDefined = false;
     }
 
     internal void SetFlat(int length, ArrayData values)
     {
         _levels = length;
         Values = values;
+    }
+
+    /// <summary>A flat nullable column without nulls: <paramref name="length"/> entries, all present.</summary>
+    internal void SetAllDefined(int length, ArrayData values)
+    {
+        _levels = length;
+        Values = values;
+        _allDefined = true;
     }
 
     /// <summary>Makes room for <paramref name="count"/> entries and returns their definition (and repetition, or empty) levels.</summary>

@@ -42,14 +42,14 @@ internal static class DictionaryHash
 
 /// <summary>
 /// Builds a dictionary of fixed-width values (INT32, INT64, FLOAT, DOUBLE, INT96, ...) for RLE_DICTIONARY writing: each
-/// distinct bit pattern gets the next index (so -0.0 and 0.0, and distinct NaN payloads, stay distinct). Open addressing,
-/// no per-value allocation. Not thread safe.
+/// distinct bit pattern gets the next index (so -0.0 and 0.0, and distinct NaN payloads, stay distinct). Open addressing
+/// with the values kept in the slots (one memory access per probe), no per-value allocation. Not thread safe.
 /// </summary>
 internal sealed class FixedWidthDictionaryBuilder<T>
     where T : unmanaged
 {
     private T[] _values = new T[16];
-    private int[] _table = new int[32];
+    private Slot[] _slots = new Slot[32];
     private int _count;
 
     /// <summary>Distinct values so far.</summary>
@@ -62,21 +62,23 @@ internal sealed class FixedWidthDictionaryBuilder<T>
     public long PlainSize => (long)_count * Unsafe.SizeOf<T>();
 
     /// <summary>Returns the index of <paramref name="value"/>, adding it if new.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Add(T value)
     {
-        uint mask = (uint)_table.Length - 1;
+        var slots = _slots;
+        uint mask = (uint)slots.Length - 1;
         uint slot = Hash(value) & mask;
         while (true)
         {
-            int entry = _table[slot];
-            if (entry == 0)
+            ref var s = ref slots[slot];
+            if (s.Entry == 0)
             {
-                return Insert(value, slot);
+                return Insert(value, ref s);
             }
 
-            if (BitEquals(_values[entry - 1], value))
+            if (BitEquals(s.Value, value))
             {
-                return entry - 1;
+                return s.Entry - 1;
             }
 
             slot = (slot + 1) & mask;
@@ -90,6 +92,28 @@ internal sealed class FixedWidthDictionaryBuilder<T>
         {
             indices[i] = Add(values[i]);
         }
+    }
+
+    /// <summary>
+    /// Adds values in order, writing their indices, until the dictionary would hold more than <paramref name="maxCount"/>
+    /// entries: returns how many values were added (all of them, or the position of the value that did not fit, which is
+    /// not added).
+    /// </summary>
+    public int AddRange(ReadOnlySpan<T> values, Span<int> indices, int maxCount)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            int index = Add(values[i]);
+            if (index >= maxCount)
+            {
+                Truncate(maxCount);
+                return i;
+            }
+
+            indices[i] = index;
+        }
+
+        return values.Length;
     }
 
     /// <summary>Appends the dictionary page body: the entries PLAIN encoded.</summary>
@@ -112,10 +136,27 @@ internal sealed class FixedWidthDictionaryBuilder<T>
     public void Clear()
     {
         _count = 0;
-        Array.Clear(_table);
+        Array.Clear(_slots);
     }
 
-    private int Insert(T value, uint slot)
+    /// <summary>Forgets the entries from index <paramref name="count"/> on (those added since the dictionary had that many).</summary>
+    public void Truncate(int count)
+    {
+        if (count >= _count)
+        {
+            return;
+        }
+
+        _count = Math.Max(0, count);
+        Array.Clear(_slots);
+        uint mask = (uint)_slots.Length - 1;
+        for (int i = 0; i < _count; i++)
+        {
+            Place(_slots, mask, _values[i], i);
+        }
+    }
+
+    private int Insert(T value, ref Slot slot)
     {
         if (_count == _values.Length)
         {
@@ -123,8 +164,9 @@ internal sealed class FixedWidthDictionaryBuilder<T>
         }
 
         _values[_count] = value;
-        _table[slot] = ++_count;
-        if (_count * 2 > _table.Length)
+        slot.Value = value;
+        slot.Entry = ++_count;
+        if (_count * 2 > _slots.Length)
         {
             Rehash();
         }
@@ -134,18 +176,26 @@ internal sealed class FixedWidthDictionaryBuilder<T>
 
     private void Rehash()
     {
-        _table = new int[_table.Length * 2];
-        uint mask = (uint)_table.Length - 1;
+        var slots = new Slot[_slots.Length * 2];
+        uint mask = (uint)slots.Length - 1;
         for (int i = 0; i < _count; i++)
         {
-            uint slot = Hash(_values[i]) & mask;
-            while (_table[slot] != 0)
-            {
-                slot = (slot + 1) & mask;
-            }
-
-            _table[slot] = i + 1;
+            Place(slots, mask, _values[i], i);
         }
+
+        _slots = slots;
+    }
+
+    private static void Place(Slot[] slots, uint mask, T value, int index)
+    {
+        uint slot = Hash(value) & mask;
+        while (slots[slot].Entry != 0)
+        {
+            slot = (slot + 1) & mask;
+        }
+
+        slots[slot].Value = value;
+        slots[slot].Entry = index + 1;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -179,18 +229,27 @@ internal sealed class FixedWidthDictionaryBuilder<T>
 
         return MemoryMarshal.AsBytes(new ReadOnlySpan<T>(ref a)).SequenceEqual(MemoryMarshal.AsBytes(new ReadOnlySpan<T>(ref b)));
     }
+
+    private struct Slot
+    {
+        public T Value;
+
+        /// <summary>Index + 1; 0 for an empty slot.</summary>
+        public int Entry;
+    }
 }
 
 /// <summary>
 /// Builds a dictionary of byte strings (BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY) for RLE_DICTIONARY writing. Entries are kept in
-/// one growing byte buffer with offsets; lookups hash the bytes. No per-value allocation. Not thread safe.
+/// one growing byte buffer with offsets. The hash table's slots hold each entry's hash, length and first 8 bytes, so a
+/// lookup touches one slot and values of up to 8 bytes are compared without reading the entry. No per-value allocation.
+/// Not thread safe.
 /// </summary>
 internal sealed class ByteArrayDictionaryBuilder
 {
     private byte[] _data = new byte[256];
     private int[] _offsets = new int[17];
-    private uint[] _hashes = new uint[16];
-    private int[] _table = new int[32];
+    private Slot[] _slots = new Slot[32];
     private int _count;
 
     /// <summary>Distinct values so far.</summary>
@@ -205,24 +264,59 @@ internal sealed class ByteArrayDictionaryBuilder
     /// <summary>The size of the dictionary page body as PLAIN BYTE_ARRAY (4 + length per entry).</summary>
     public long PlainSize => (4L * _count) + _offsets[_count];
 
+    /// <summary>Entry <paramref name="index"/>'s bytes.</summary>
+    public ReadOnlySpan<byte> this[int index] => _data.AsSpan(_offsets[index], _offsets[index + 1] - _offsets[index]);
+
     /// <summary>Returns the index of <paramref name="value"/>, adding it if new.</summary>
-    public int Add(ReadOnlySpan<byte> value)
+    public int Add(ReadOnlySpan<byte> value) => Add(value, 0, value.Length);
+
+    /// <summary>
+    /// Returns the index of <c>data[start..start+length]</c>, adding it if new. Reads the value's first 8 bytes in one load
+    /// when <paramref name="data"/> extends that far.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Add(ReadOnlySpan<byte> data, int start, int length)
     {
-        uint hash = DictionaryHash.Bytes(value);
-        uint mask = (uint)_table.Length - 1;
+        if ((uint)start > (uint)data.Length || (uint)length > (uint)(data.Length - start))
+        {
+            throw new ArgumentOutOfRangeException(nameof(length));
+        }
+
+        ulong prefix;
+        if (data.Length - start >= 8)
+        {
+            prefix = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetReference(data), start));
+            if (!BitConverter.IsLittleEndian)
+            {
+                prefix = BinaryPrimitives.ReverseEndianness(prefix);
+            }
+
+            if (length < 8)
+            {
+                prefix &= (1UL << (length * 8)) - 1;
+            }
+        }
+        else
+        {
+            prefix = Prefix(data.Slice(start, length));
+        }
+
+        uint hash = length <= 8 ? DictionaryHash.Mix(prefix ^ ((ulong)(uint)length << 56)) : DictionaryHash.Bytes(data.Slice(start, length));
+        var slots = _slots;
+        uint mask = (uint)slots.Length - 1;
         uint slot = hash & mask;
         while (true)
         {
-            int entry = _table[slot];
-            if (entry == 0)
+            ref var s = ref slots[slot];
+            if (s.Entry == 0)
             {
-                return Insert(value, hash, slot);
+                return Insert(data.Slice(start, length), hash, prefix, ref s);
             }
 
-            int e = entry - 1;
-            if (_hashes[e] == hash && _data.AsSpan(_offsets[e], _offsets[e + 1] - _offsets[e]).SequenceEqual(value))
+            if (s.Hash == hash && s.Prefix == prefix && s.Length == length
+                && (length <= 8 || _data.AsSpan(_offsets[s.Entry - 1] + 8, length - 8).SequenceEqual(data.Slice(start + 8, length - 8))))
             {
-                return e;
+                return s.Entry - 1;
             }
 
             slot = (slot + 1) & mask;
@@ -234,7 +328,7 @@ internal sealed class ByteArrayDictionaryBuilder
     {
         for (int i = 0; i + 1 < offsets.Length; i++)
         {
-            indices[i] = Add(data[offsets[i]..offsets[i + 1]]);
+            indices[i] = Add(data, offsets[i], offsets[i + 1] - offsets[i]);
         }
     }
 
@@ -248,15 +342,51 @@ internal sealed class ByteArrayDictionaryBuilder
     public void Clear()
     {
         _count = 0;
-        Array.Clear(_table);
+        Array.Clear(_slots);
     }
 
-    private int Insert(ReadOnlySpan<byte> value, uint hash, uint slot)
+    /// <summary>Forgets the entries from index <paramref name="count"/> on (those added since the dictionary had that many).</summary>
+    public void Truncate(int count)
+    {
+        if (count >= _count)
+        {
+            return;
+        }
+
+        var old = _slots;
+        _count = Math.Max(0, count);
+        _slots = new Slot[old.Length];
+        uint mask = (uint)_slots.Length - 1;
+        foreach (var s in old)
+        {
+            if (s.Entry != 0 && s.Entry <= _count)
+            {
+                Place(_slots, mask, s);
+            }
+        }
+    }
+
+    private static ulong Prefix(ReadOnlySpan<byte> value)
+    {
+        if (value.Length >= 8)
+        {
+            return BinaryPrimitives.ReadUInt64LittleEndian(value);
+        }
+
+        ulong prefix = 0;
+        for (int i = 0; i < value.Length; i++)
+        {
+            prefix |= (ulong)value[i] << (8 * i);
+        }
+
+        return prefix;
+    }
+
+    private int Insert(ReadOnlySpan<byte> value, uint hash, ulong prefix, ref Slot slot)
     {
         if (_count + 1 == _offsets.Length)
         {
             Array.Resize(ref _offsets, _offsets.Length * 2);
-            Array.Resize(ref _hashes, _offsets.Length - 1);
         }
 
         int start = _offsets[_count];
@@ -272,30 +402,46 @@ internal sealed class ByteArrayDictionaryBuilder
         }
 
         value.CopyTo(_data.AsSpan(start));
-        _hashes[_count] = hash;
         _offsets[_count + 1] = (int)end;
-        _table[slot] = ++_count;
-        if (_count * 2 > _table.Length)
+        slot = new Slot { Prefix = prefix, Hash = hash, Length = value.Length, Entry = ++_count };
+        if (_count * 2 > _slots.Length)
         {
-            Rehash();
+            var old = _slots;
+            _slots = new Slot[old.Length * 2];
+            uint mask = (uint)_slots.Length - 1;
+            foreach (var s in old)
+            {
+                if (s.Entry != 0)
+                {
+                    Place(_slots, mask, s);
+                }
+            }
         }
 
         return _count - 1;
     }
 
-    private void Rehash()
+    private static void Place(Slot[] slots, uint mask, Slot entry)
     {
-        _table = new int[_table.Length * 2];
-        uint mask = (uint)_table.Length - 1;
-        for (int i = 0; i < _count; i++)
+        uint slot = entry.Hash & mask;
+        while (slots[slot].Entry != 0)
         {
-            uint slot = _hashes[i] & mask;
-            while (_table[slot] != 0)
-            {
-                slot = (slot + 1) & mask;
-            }
-
-            _table[slot] = i + 1;
+            slot = (slot + 1) & mask;
         }
+
+        slots[slot] = entry;
+    }
+
+    private struct Slot
+    {
+        /// <summary>The entry's first 8 bytes (zero padded), little endian.</summary>
+        public ulong Prefix;
+
+        public uint Hash;
+
+        public int Length;
+
+        /// <summary>Index + 1; 0 for an empty slot.</summary>
+        public int Entry;
     }
 }

@@ -30,10 +30,16 @@ public sealed record ParquetWriteOptions
     /// <summary>Target encoded size of a data page. Default 1 MiB.</summary>
     public int DataPageSize { get; init; } = 1 << 20;
 
-    /// <summary>Dictionary encoding falls back to PLAIN once a column chunk's dictionary passes this size. Default 1 MiB.</summary>
+    /// <summary>
+    /// A column chunk's dictionary stays within this PLAIN size: the page that would pass it, and every later page of the
+    /// chunk, is written PLAIN. Default 1 MiB.
+    /// </summary>
     public int DictionaryPageSizeLimit { get; init; } = 1 << 20;
 
-    /// <summary>Dictionary-encode columns (RLE_DICTIONARY) while the dictionary stays small. Default true.</summary>
+    /// <summary>
+    /// Dictionary-encode columns (RLE_DICTIONARY) while the dictionary stays small and pays (see
+    /// <see cref="Write.ColumnWriteOptions.EnableDictionary"/>: unique values are written PLAIN after one page). Default true.
+    /// </summary>
     public bool EnableDictionary { get; init; } = true;
 
     /// <summary>Store a CRC32 in every page header. Default true.</summary>
@@ -266,7 +272,7 @@ public sealed class ParquetFileWriter : IDisposable, IAsyncDisposable
 
             columns[i] = new ColumnChunk { FileOffset = result.MetaData.FirstPageOffset, MetaData = result.MetaData };
             uncompressed += result.MetaData.TotalUncompressedSize;
-            _chunks[i].Dispose();
+            _chunks[i].Reset();
         }
 
         _rowGroups.Add(new RowGroup
@@ -281,7 +287,6 @@ public sealed class ParquetFileWriter : IDisposable, IAsyncDisposable
         _totalRows += _groupRows;
         _groupRows = 0;
         _groupBytes = 0;
-        _chunks = null;
     }
 
     private void Write(ReadOnlySpan<byte> bytes)

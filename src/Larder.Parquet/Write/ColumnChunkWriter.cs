@@ -1,4 +1,3 @@
-using System.Buffers;
 using Larder.Checksums;
 using Larder.Compression;
 using Larder.Parquet.Dremel;
@@ -8,7 +7,10 @@ using Larder.Parquet.SchemaMapping;
 
 namespace Larder.Parquet.Write;
 
-/// <summary>One encoded column chunk: its bytes (page headers and pages, to write at the offset given to Finish) and metadata.</summary>
+/// <summary>
+/// One encoded column chunk: its bytes (page headers and pages, to write at the offset given to Finish) and metadata.
+/// The segments stay readable after the writer is disposed, but not after its <see cref="ColumnChunkWriter.Reset"/>.
+/// </summary>
 internal sealed record ColumnChunkResult(IReadOnlyList<ReadOnlyMemory<byte>> Segments, long Length, ColumnMetaData MetaData)
 {
     public void WriteTo(Stream stream)
@@ -21,10 +23,12 @@ internal sealed record ColumnChunkResult(IReadOnlyList<ReadOnlyMemory<byte>> Seg
 }
 
 /// <summary>
-/// Writes one column chunk of one row group: RLE_DICTIONARY (falling back to PLAIN once the dictionary passes
-/// <see cref="ColumnWriteOptions.DictionaryPageSizeLimit"/>) or PLAIN data pages v1, RLE levels, page-level and chunk-level
-/// statistics, optional page CRC32. Call <see cref="Write"/> any number of times (values append), then <see cref="Finish"/>
-/// once. Not thread safe.
+/// Writes one column chunk of one row group: RLE_DICTIONARY or PLAIN data pages v1 (see <see cref="ValueWriter"/> for
+/// when the dictionary is dropped), RLE levels, page-level and chunk-level statistics, optional page CRC32. Call
+/// <see cref="Write"/> any number of times (values append), then <see cref="Finish"/> once; <see cref="Reset"/> starts the
+/// next chunk with the same buffers, so a file writer allocates per column, not per row group or page. Pages are
+/// compressed as they fill, into one buffer that holds the chunk until <see cref="Finish"/> (memory: one row group).
+/// Not thread safe (distinct writers may run on distinct threads).
 /// </summary>
 internal sealed class ColumnChunkWriter : IDisposable
 {
@@ -32,18 +36,21 @@ internal sealed class ColumnChunkWriter : IDisposable
     private readonly ColumnWriteOptions _options;
     private readonly ICompressionCodec _codec;
     private readonly CompressionCodec _codecKind;
-    private readonly int _width;
     private readonly int _maxDef;
     private readonly int _maxRep;
-    private readonly PhysicalValues _incoming;
-    private readonly PhysicalValues _pageValues;
-    private readonly List<short> _pageDef = [];
-    private readonly List<short> _pageRep = [];
-    private readonly ByteArrayDictionaryBuilder? _dictionary;
+    private readonly ValueWriter _values;
     private readonly StatisticsBuilder _pageStats;
     private readonly StatisticsBuilder _chunkStats;
-    private readonly List<(PageHeader Header, byte[] Body)> _pages = [];
-    private bool _dictionaryActive;
+    private readonly PageBuffer _body = new(1 << 16);
+    private readonly PageBuffer _store = new(1 << 16);
+    private readonly PageBuffer _headers = new(1024);
+    private readonly List<StoredPage> _pages = [];
+    private short[] _pageDef = [];
+    private short[] _pageRep = [];
+    private int _pageLevels;
+
+    /// <summary>Every definition level of the page so far is the maximum; while true they are counted, not stored.</summary>
+    private bool _pageDefUniform = true;
     private long _pageBytes;
     private long _chunkNulls;
     private long _levels;
@@ -65,19 +72,12 @@ internal sealed class ColumnChunkWriter : IDisposable
 
         (string name, _codecKind) = CodecOf(options.Compression);
         _codec = CompressionCodecs.Create(name, new CompressionOptions { Level = options.CompressionLevel });
-        _width = PhysicalValues.WidthOf(column);
         _maxDef = column.MaxDefinitionLevel;
         _maxRep = column.MaxRepetitionLevel;
-        _incoming = new PhysicalValues(_width);
-        _pageValues = new PhysicalValues(_width);
+        _values = ValueWriter.Create(column, options);
         var order = StatisticsBuilder.OrderOf(column);
         _pageStats = new StatisticsBuilder(order, options.MaxStatisticsSize);
         _chunkStats = new StatisticsBuilder(order, options.MaxStatisticsSize);
-        if (options.EnableDictionary && column.PhysicalType != PhysicalType.Boolean)
-        {
-            _dictionary = new ByteArrayDictionaryBuilder();
-            _dictionaryActive = true;
-        }
     }
 
     public ParquetColumnSchema Column => _column;
@@ -96,33 +96,14 @@ internal sealed class ColumnChunkWriter : IDisposable
             throw WriteErrors.WrongLeaf(string.Join('.', _column.ColumnPath));
         }
 
-        _incoming.Clear();
-        _incoming.AppendArrow(_column, leaf.Values);
-        var def = leaf.DefinitionLevels;
-        var rep = leaf.RepetitionLevels;
-        int v = 0;
-        for (int i = 0; i < leaf.LevelCount; i++)
+        _values.SetIncoming(leaf.Values);
+        if (_maxRep == 0)
         {
-            bool rowStart = _maxRep == 0 || rep[i] == 0;
-            if (rowStart && _pageBytes >= _options.DataPageSize && _pageDef.Count > 0)
-            {
-                FlushPage();
-            }
-
-            _pageDef.Add(_maxDef == 0 ? (short)0 : def[i]);
-            _pageRep.Add(_maxRep == 0 ? (short)0 : rep[i]);
-            if (_maxDef == 0 || def[i] == _maxDef)
-            {
-                if (v < _incoming.Count)
-                {
-                    var value = _incoming[v];
-                    _pageValues.Append(value);
-                    _pageStats.Add(value);
-                    _pageBytes += _width == 1 && _column.PhysicalType == PhysicalType.Boolean ? 1 : _incoming.PlainSize(v);
-                }
-
-                v++;
-            }
+            WriteFlat(leaf.AllDefined ? default : leaf.DefinitionLevels, leaf.AllDefined, leaf.LevelCount);
+        }
+        else
+        {
+            WriteNested(leaf.DefinitionLevels, leaf.RepetitionLevels, leaf.LevelCount);
         }
 
         _levels += leaf.LevelCount;
@@ -136,46 +117,25 @@ internal sealed class ColumnChunkWriter : IDisposable
             throw WriteErrors.Finished();
         }
 
-        if (_pageDef.Count > 0 || _pages.Count == 0)
+        if (_pageLevels > 0 || _pages.Count == 0)
         {
             FlushPage();
         }
 
         _finished = true;
-        var segments = new List<ReadOnlyMemory<byte>>();
-        long position = fileOffset;
-        long uncompressed = 0;
-        long compressed = 0;
-        long? dictionaryOffset = null;
         var encodings = new List<Encoding>();
         var stats = new List<PageEncodingStats>();
-        if (_dictionary is not null && _pages.Any(p => p.Header.DataPageHeader!.Encoding == Encoding.RleDictionary))
+        StoredPage? dictionaryPage = null;
+        if (_values.DictionaryUsed)
         {
-            var body = new ArrayBufferWriter<byte>();
-            if (_width > 0)
+            _body.Clear();
+            _values.EncodeDictionaryPage(_body);
+            dictionaryPage = StorePage(_body.WrittenSpan, PageType.DictionaryPage, h => h with
             {
-                _dictionary.EncodeFixedLenDictionaryPage(body);
-            }
-            else
-            {
-                _dictionary.EncodeDictionaryPage(body);
-            }
-
-            var (header, stored) = MakePage(body.WrittenSpan, h => h with
-            {
-                Type = PageType.DictionaryPage,
-                DictionaryPageHeader = new DictionaryPageHeader { NumValues = _dictionary.Count, Encoding = Encoding.Plain },
+                DictionaryPageHeader = new DictionaryPageHeader { NumValues = _values.DictionaryCount, Encoding = Encoding.Plain },
             });
-            dictionaryOffset = position;
-            Emit(header, stored);
             encodings.Add(Encoding.Plain);
             stats.Add(new PageEncodingStats(PageType.DictionaryPage, Encoding.Plain, 1));
-        }
-
-        long dataOffset = position;
-        foreach (var (header, body) in _pages)
-        {
-            Emit(header, body);
         }
 
         foreach (var g in _pages.GroupBy(p => p.Header.DataPageHeader!.Encoding))
@@ -188,6 +148,39 @@ internal sealed class ColumnChunkWriter : IDisposable
         }
 
         encodings.Add(Encoding.Rle);
+
+        // Headers first (their sizes place the pages), then the segments over the final buffers.
+        _headers.Clear();
+        var placed = new List<(int HeaderStart, int HeaderLength, StoredPage Page)>(_pages.Count + 1);
+        foreach (var page in dictionaryPage is null ? _pages : _pages.Prepend(dictionaryPage.Value))
+        {
+            int start = _headers.Length;
+            ParquetMetadataCodec.WritePageHeader(page.Header, _headers);
+            placed.Add((start, _headers.Length - start, page));
+        }
+
+        var segments = new List<ReadOnlyMemory<byte>>(placed.Count * 2);
+        long position = fileOffset;
+        long uncompressed = 0;
+        long? dictionaryOffset = null;
+        long dataOffset = fileOffset;
+        foreach (var (headerStart, headerLength, page) in placed)
+        {
+            if (page.Header.Type == PageType.DictionaryPage)
+            {
+                dictionaryOffset = position;
+            }
+            else if (ReferenceEquals(page.Header, _pages[0].Header))
+            {
+                dataOffset = position;
+            }
+
+            segments.Add(_headers.Slice(headerStart, headerLength));
+            segments.Add(_store.Slice(page.Offset, page.Length));
+            position += headerLength + page.Length;
+            uncompressed += headerLength + page.Header.UncompressedPageSize;
+        }
+
         var meta = new ColumnMetaData
         {
             Type = _column.PhysicalType,
@@ -196,71 +189,184 @@ internal sealed class ColumnChunkWriter : IDisposable
             Codec = _codecKind,
             NumValues = _levels,
             TotalUncompressedSize = uncompressed,
-            TotalCompressedSize = compressed,
+            TotalCompressedSize = position - fileOffset,
             DataPageOffset = dataOffset,
             DictionaryPageOffset = dictionaryOffset,
             Statistics = _chunkStats.Build(_chunkNulls),
             EncodingStats = stats,
         };
         return new ColumnChunkResult(segments, position - fileOffset, meta);
+    }
 
-        void Emit(PageHeader header, byte[] body)
-        {
-            var h = new ArrayBufferWriter<byte>();
-            ParquetMetadataCodec.WritePageHeader(header, h);
-            segments.Add(h.WrittenMemory);
-            segments.Add(body);
-            position += h.WrittenCount + body.Length;
-            uncompressed += h.WrittenCount + header.UncompressedPageSize;
-            compressed += h.WrittenCount + body.Length;
-        }
+    /// <summary>
+    /// Starts the next column chunk (of the next row group) with the same options and buffers. The previous
+    /// <see cref="Finish"/> result must have been written: its segments are reused.
+    /// </summary>
+    public void Reset()
+    {
+        _values.Reset();
+        _pageStats.Reset();
+        _chunkStats.Reset();
+        _pages.Clear();
+        _store.Clear();
+        _headers.Clear();
+        _body.Clear();
+        _pageLevels = 0;
+        _pageDefUniform = true;
+        _pageBytes = 0;
+        _chunkNulls = 0;
+        _levels = 0;
+        _finished = false;
     }
 
     public void Dispose() => _codec.Dispose();
 
-    private void FlushPage()
+    /// <summary>
+    /// A column without repetition: every level starts a row, so pages are cut by value budget, in bulk.
+    /// <paramref name="allDefined"/>: every level is the maximum (<paramref name="def"/> is then not read).
+    /// </summary>
+    private void WriteFlat(ReadOnlySpan<short> def, bool allDefined, int levelCount)
     {
-        int levelCount = _pageDef.Count;
-        int valueCount = _pageValues.Count;
-        var body = new ArrayBufferWriter<byte>();
+        int level = 0;
+        int value = 0;
+        int valueCount = _values.IncomingCount;
+        while (level < levelCount)
+        {
+            if (_pageBytes >= _options.DataPageSize && _pageLevels > 0)
+            {
+                FlushPage();
+            }
+
+            long budget = _options.DataPageSize - _pageBytes;
+            int take = _values.Take(value, valueCount - value, budget, out long bytes);
+            int levels = levelCount - level;
+            if (bytes >= budget)
+            {
+                // The page fills with the take-th value: it ends at that value's level.
+                levels = _maxDef == 0 || allDefined ? take : LevelsCovering(def.Slice(level, levels), take);
+            }
+
+            AppendLevels(_maxDef == 0 || allDefined ? default : def.Slice(level, levels), default, levels, allDefined);
+            _values.Append(value, take);
+            value += take;
+            level += levels;
+            _pageBytes += bytes;
+        }
+    }
+
+    /// <summary>A repeated column: pages may only end before a level with repetition level 0 (a row start).</summary>
+    private void WriteNested(ReadOnlySpan<short> def, ReadOnlySpan<short> rep, int levelCount)
+    {
+        int levelStart = 0;
+        int valueStart = 0;
+        int value = 0;
+        for (int i = 0; i < levelCount; i++)
+        {
+            if (rep[i] == 0 && _pageBytes >= _options.DataPageSize && _pageLevels + (i - levelStart) > 0)
+            {
+                AppendLevels(def[levelStart..i], rep[levelStart..i], i - levelStart, allDefined: false);
+                _values.Append(valueStart, value - valueStart);
+                levelStart = i;
+                valueStart = value;
+                FlushPage();
+            }
+
+            if (_maxDef == 0 || def[i] == _maxDef)
+            {
+                _pageBytes += _values.PlainSize(value);
+                value++;
+            }
+        }
+
+        AppendLevels(def[levelStart..levelCount], rep[levelStart..levelCount], levelCount - levelStart, allDefined: false);
+        _values.Append(valueStart, value - valueStart);
+    }
+
+    /// <summary>How many of <paramref name="def"/>'s levels hold the first <paramref name="values"/> present values.</summary>
+    private int LevelsCovering(ReadOnlySpan<short> def, int values)
+    {
+        short present = (short)_maxDef;
+        if (def[..values].IndexOfAnyExcept(present) < 0)
+        {
+            return values;
+        }
+
+        int seen = 0;
+        for (int i = 0; i < def.Length; i++)
+        {
+            if (def[i] == present && ++seen == values)
+            {
+                return i + 1;
+            }
+        }
+
+        return def.Length;
+    }
+
+    private void AppendLevels(ReadOnlySpan<short> def, ReadOnlySpan<short> rep, int count, bool allDefined)
+    {
+        int needed = _pageLevels + count;
+        if (_maxDef > 0 && !(allDefined && _pageDefUniform))
+        {
+            Grow(ref _pageDef, needed);
+            if (_pageDefUniform)
+            {
+                _pageDef.AsSpan(0, _pageLevels).Fill((short)_maxDef);
+                _pageDefUniform = false;
+            }
+
+            if (allDefined)
+            {
+                _pageDef.AsSpan(_pageLevels, count).Fill((short)_maxDef);
+            }
+            else
+            {
+                def.CopyTo(_pageDef.AsSpan(_pageLevels));
+            }
+        }
+
         if (_maxRep > 0)
         {
-            RleBitPackedHybridEncoder.EncodeWithLengthPrefix(ToInts(_pageRep), BitWidth(_maxRep), body);
+            Grow(ref _pageRep, needed);
+            rep.CopyTo(_pageRep.AsSpan(_pageLevels));
         }
 
-        if (_maxDef > 0)
+        _pageLevels = needed;
+    }
+
+    private static void Grow(ref short[] levels, int needed)
+    {
+        if (needed > levels.Length)
         {
-            RleBitPackedHybridEncoder.EncodeWithLengthPrefix(ToInts(_pageDef), BitWidth(_maxDef), body);
+            Array.Resize(ref levels, (int)Math.Min(Array.MaxLength, Math.Max(needed, Math.Max(1024L, levels.Length * 2L))));
         }
+    }
 
-        Encoding encoding;
-        if (_dictionaryActive)
+    private void FlushPage()
+    {
+        int levelCount = _pageLevels;
+        int valueCount = _values.PageCount;
+        _body.Clear();
+        if (_maxRep > 0)
         {
-            var indices = new int[valueCount];
-            for (int i = 0; i < valueCount; i++)
-            {
-                indices[i] = _dictionary!.Add(_pageValues[i]);
-            }
-
-            RleBitPackedHybridEncoder.EncodeDictionaryIndices(indices, RleBitPackedHybridEncoder.DictionaryIndexBitWidth(_dictionary!.Count), body);
-            encoding = Encoding.RleDictionary;
-            long plainSize = _width > 0 ? (long)_dictionary.Count * _width : _dictionary.PlainSize;
-            if (plainSize > _options.DictionaryPageSizeLimit)
-            {
-                _dictionaryActive = false;
-            }
+            RleBitPackedHybridEncoder.EncodeWithLengthPrefix(_pageRep.AsSpan(0, levelCount), BitWidth(_maxRep), _body);
         }
-        else
+
+        if (_maxDef > 0 && _pageDefUniform)
         {
-            EncodePlain(body);
-            encoding = Encoding.Plain;
+            RleBitPackedHybridEncoder.EncodeRunWithLengthPrefix(_maxDef, levelCount, BitWidth(_maxDef), _body);
+        }
+        else if (_maxDef > 0)
+        {
+            RleBitPackedHybridEncoder.EncodeWithLengthPrefix(_pageDef.AsSpan(0, levelCount), BitWidth(_maxDef), _body);
         }
 
+        var encoding = _values.FlushPage(_body, _pageStats, out var page);
         long nulls = levelCount - valueCount;
         var statistics = _pageStats.Build(nulls);
         _chunkStats.Merge(_pageStats);
         _chunkNulls += nulls;
-        var page = MakePage(body.WrittenSpan, h => h with
+        _pages.Add(StorePage(page, PageType.DataPage, h => h with
         {
             DataPageHeader = new DataPageHeader
             {
@@ -270,75 +376,38 @@ internal sealed class ColumnChunkWriter : IDisposable
                 RepetitionLevelEncoding = Encoding.Rle,
                 Statistics = statistics,
             },
-        });
-        _pages.Add(page);
-        _pageDef.Clear();
-        _pageRep.Clear();
-        _pageValues.Clear();
+        }));
+        _pageLevels = 0;
+        _pageDefUniform = true;
         _pageStats.Reset();
         _pageBytes = 0;
     }
 
-    private void EncodePlain(IBufferWriter<byte> output)
+    /// <summary>Compresses a page body onto the end of the chunk buffer; returns the page's header and place.</summary>
+    private StoredPage StorePage(ReadOnlySpan<byte> body, PageType type, Func<PageHeader, PageHeader> complete)
     {
-        switch (_column.PhysicalType)
-        {
-            case PhysicalType.Boolean:
-            {
-                var bools = new bool[_pageValues.Count];
-                var data = _pageValues.Data;
-                for (int i = 0; i < bools.Length; i++)
-                {
-                    bools[i] = data[i] != 0;
-                }
-
-                PlainEncoder.EncodeBoolean(bools, output);
-                break;
-            }
-
-            case PhysicalType.ByteArray:
-                PlainEncoder.EncodeByteArray(_pageValues.Offsets, _pageValues.Data, output);
-                break;
-            default:
-                // Fixed width values are kept little-endian (numbers) or as their bytes (FLBA, INT96): PLAIN as they are.
-                output.Write(_pageValues.Data);
-                break;
-        }
-    }
-
-    private (PageHeader Header, byte[] Body) MakePage(ReadOnlySpan<byte> body, Func<PageHeader, PageHeader> complete)
-    {
-        byte[] stored;
+        int offset = _store.Length;
+        int length;
         if (_codecKind == CompressionCodec.Uncompressed)
         {
-            stored = body.ToArray();
+            _store.Write(body);
+            length = body.Length;
         }
         else
         {
-            var buffer = new byte[_codec.GetMaxCompressedLength(body.Length)];
-            int n = _codec.Compress(body, buffer);
-            stored = buffer.AsSpan(0, n).ToArray();
+            var destination = _store.GetSpan(_codec.GetMaxCompressedLength(body.Length));
+            length = _codec.Compress(body, destination);
+            _store.Advance(length);
         }
 
         var header = new PageHeader
         {
-            Type = PageType.DataPage,
+            Type = type,
             UncompressedPageSize = body.Length,
-            CompressedPageSize = stored.Length,
-            Crc = _options.WritePageChecksums ? unchecked((int)Crc32.Compute(stored)) : null,
+            CompressedPageSize = length,
+            Crc = _options.WritePageChecksums ? unchecked((int)Crc32.Compute(_store.WrittenSpan.Slice(offset, length))) : null,
         };
-        return (complete(header), stored);
-    }
-
-    private static int[] ToInts(List<short> levels)
-    {
-        var r = new int[levels.Count];
-        for (int i = 0; i < r.Length; i++)
-        {
-            r[i] = levels[i];
-        }
-
-        return r;
+        return new StoredPage(complete(header), offset, length);
     }
 
     private static int BitWidth(int max) => BitPacking.BitWidthOf((ulong)max);
@@ -357,4 +426,7 @@ internal sealed class ColumnChunkWriter : IDisposable
             _ => throw WriteErrors.UnknownCodec(name),
         };
     }
+
+    /// <summary>A page in the chunk buffer: its header and where its stored (compressed) bytes are.</summary>
+    private readonly record struct StoredPage(PageHeader Header, int Offset, int Length);
 }

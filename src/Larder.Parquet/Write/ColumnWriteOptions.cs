@@ -19,12 +19,16 @@ public sealed record ColumnWriteOptions
     public int DataPageSize { get; init; } = 1 << 20;
 
     /// <summary>
-    /// Once the dictionary's PLAIN size passes this many bytes, later pages are written PLAIN (pages already written with the
-    /// dictionary stay). Default 1 MiB.
+    /// The dictionary's PLAIN size never passes this many bytes: the page whose values would take it past is written PLAIN,
+    /// and so is every later page of the chunk (pages already written with the dictionary stay). Default 1 MiB.
     /// </summary>
     public int DictionaryPageSizeLimit { get; init; } = 1 << 20;
 
-    /// <summary>Whether to try RLE_DICTIONARY encoding (booleans are always PLAIN). Default true.</summary>
+    /// <summary>
+    /// Whether to try RLE_DICTIONARY encoding (booleans are always PLAIN). A chunk also drops the dictionary after its
+    /// first page when that page shows it does not pay: its first 4,096 values are all distinct, or (for a first page of at
+    /// least 1,024 values) dictionary plus indices are not smaller than the PLAIN values. Default true.
+    /// </summary>
     public bool EnableDictionary { get; init; } = true;
 
     /// <summary>Whether page headers carry the CRC32 of the stored (compressed) page bytes. Default true.</summary>

@@ -1,4 +1,7 @@
 using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Larder.Parquet.Metadata;
 using Larder.Parquet.SchemaMapping;
 
@@ -222,5 +225,75 @@ internal sealed class StatisticsBuilder(StatisticsOrder order, int maxSize)
         }
 
         return 0;
+    }
+}
+
+/// <summary>Vectorised minimum and maximum of numbers, the way Parquet statistics want them (NaN ignored). Stateless.</summary>
+internal static class MinMax
+{
+    /// <summary>
+    /// The smallest and largest of <paramref name="values"/> ignoring NaN (so false for an empty span or one of NaN only).
+    /// -0.0 and +0.0 compare equal here; <see cref="StatisticsBuilder.Build"/> writes a zero minimum as -0.0 and a zero
+    /// maximum as +0.0.
+    /// </summary>
+    public static bool Find<T>(ReadOnlySpan<T> values, out T min, out T max)
+        where T : unmanaged, INumber<T>
+    {
+        int i = 0;
+        while (i < values.Length && T.IsNaN(values[i]))
+        {
+            i++;
+        }
+
+        if (i == values.Length)
+        {
+            min = max = default;
+            return false;
+        }
+
+        min = max = values[i];
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && values.Length - i >= 2 * Vector256<T>.Count)
+        {
+            ref T start = ref MemoryMarshal.GetReference(values);
+            var vmin = Vector256.Create(min);
+            var vmax = vmin;
+            int last = values.Length - Vector256<T>.Count;
+            for (; i <= last; i += Vector256<T>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
+                // Comparisons with NaN are false, so NaN lanes never replace a bound.
+                vmin = Vector256.ConditionalSelect(Vector256.LessThan(v, vmin), v, vmin);
+                vmax = Vector256.ConditionalSelect(Vector256.GreaterThan(v, vmax), v, vmax);
+            }
+
+            for (int k = 0; k < Vector256<T>.Count; k++)
+            {
+                if (vmin[k] < min)
+                {
+                    min = vmin[k];
+                }
+
+                if (vmax[k] > max)
+                {
+                    max = vmax[k];
+                }
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            T v = values[i];
+            if (v < min)
+            {
+                min = v;
+            }
+
+            if (v > max)
+            {
+                max = v;
+            }
+        }
+
+        return true;
     }
 }

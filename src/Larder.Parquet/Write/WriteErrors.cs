@@ -14,4 +14,7 @@ internal static class WriteErrors
     public static LarderUsageException WrongLeaf(string column) => new($"the shredded leaf does not belong to column '{column}'");
 
     public static LarderUsageException Finished() => new("the column chunk writer is finished");
+
+    public static LarderUsageException TooLarge()
+        => new("a page or column chunk would exceed 2 GiB; write smaller row groups (ParquetWriteOptions.RowGroupBytes) or pages");
 }

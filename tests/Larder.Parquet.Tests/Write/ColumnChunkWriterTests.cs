@@ -41,6 +41,16 @@ public sealed class ColumnChunkWriterTests
         CheckAllTypes(options, rows: 500, seed: 5);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Finish_AllTypesPagesOfThousandsOfValues_DecodesToShreddedInput(bool dictionary)
+    {
+        // Enough values per page for the dictionary probe and payoff checks and the vectorised statistics to run.
+        var options = new ColumnWriteOptions { EnableDictionary = dictionary, DataPageSize = 64 * 1024 };
+        CheckAllTypes(options, rows: 9000, seed: 21);
+    }
+
     [Fact]
     public void Finish_SmallDictionaryLimit_LaterPagesArePlain()
     {
