@@ -714,7 +714,7 @@ internal static class ColumnChunkReader
         internal LarderFormatException Fail(string what) => Error(what);
     }
 
-    /// <summary>Decoded values in their physical form (INT96 already as Unix nanoseconds; BOOLEAN one byte per value).</summary>
+    /// <summary>Decoded values in their physical form (INT96 as its 12 stored bytes; BOOLEAN one byte per value).</summary>
     internal sealed class PhysicalValues
     {
         public PhysicalValues(PhysicalType type, int typeLength, bool emptyOffsets = false)
@@ -725,7 +725,8 @@ internal static class ColumnChunkReader
             {
                 PhysicalType.Boolean => 1,
                 PhysicalType.Int32 or PhysicalType.Float => 4,
-                PhysicalType.Int64 or PhysicalType.Double or PhysicalType.Int96 => 8,
+                PhysicalType.Int64 or PhysicalType.Double => 8,
+                PhysicalType.Int96 => 12, // kept as stored; converted to the leaf's timestamp unit at the end
                 PhysicalType.FixedLenByteArray => typeLength,
                 _ => 0,
             };
@@ -806,19 +807,7 @@ internal static class ColumnChunkReader
                     PlainDecoder.DecodeDouble(src, MemoryMarshal.Cast<byte, double>(Fixed.Extend(checked(n * 8))));
                     break;
                 case PhysicalType.Int96:
-                    {
-                        // As Arrow C++ does: days and nanoseconds combined with wrapping 64-bit arithmetic (Spark writes
-                        // instants outside the nanosecond range; they wrap rather than fail).
-                        var raw = new Int96[n];
-                        PlainDecoder.DecodeInt96(src, raw);
-                        var dst = MemoryMarshal.Cast<byte, long>(Fixed.Extend(checked(n * 8)));
-                        for (int i = 0; i < n; i++)
-                        {
-                            dst[i] = unchecked(((long)raw[i].JulianDay - Int96.UnixEpochJulianDay) * Int96.NanosPerDay + (long)raw[i].NanosOfDay);
-                        }
-                    }
-
-
+                    PlainDecoder.DecodeFixedLenByteArray(src, 12, Fixed.Extend(checked(n * 12)));
                     break;
                 case PhysicalType.FixedLenByteArray:
                     PlainDecoder.DecodeFixedLenByteArray(src, TypeLength, Fixed.Extend(checked(n * TypeLength)));

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Larder.Columnar;
 using Larder.Memory;
+using Larder.Parquet.Encodings;
 using Larder.Parquet.Metadata;
 using Larder.Parquet.SchemaMapping;
 using ArrowTimeUnit = Larder.Columnar.TimeUnit;
@@ -16,6 +17,11 @@ internal static class ValueConversions
 {
     public static ArrayData ToArrow(ColumnChunkReader.PhysicalValues values, ParquetColumnSchema column)
     {
+        if (values.Type == PhysicalType.Int96 && column.ArrowType is TimestampType target)
+        {
+            return Int96Timestamps(values, target);
+        }
+
         var storage = ToStorage(values, column.StorageType);
         return Convert(storage, column.ArrowType);
     }
@@ -76,6 +82,32 @@ internal static class ValueConversions
 
                 return new ArrayData(type, n, 0, 0, [ArrowBuffer.Empty, v.Fixed.Build()]);
         }
+    }
+
+    /// <summary>
+    /// Legacy INT96 timestamps straight into <paramref name="type"/>'s unit, exactly as Spark reads them: the Julian day
+    /// and the nanoseconds of the day as signed numbers, combined in the target unit with 64-bit wrapping arithmetic.
+    /// That is the inverse of how Spark (and Arrow, in nanoseconds) compute what they store, so every instant they wrote
+    /// comes back exactly, including those whose stored fields wrapped (Spark's year 290000 in int96_from_spark).
+    /// </summary>
+    private static ArrayData Int96Timestamps(ColumnChunkReader.PhysicalValues v, TimestampType type)
+    {
+        int n = v.Count;
+        long perSecond = UnitFactor(type.Unit);
+        long nanosPerUnit = 1_000_000_000 / perSecond;
+        long unitsPerDay = 86_400 * perSecond;
+        var src = v.Fixed.Written;
+        var mem = BufferAllocator.Allocate((long)n * 8);
+        var dst = MemoryMarshal.Cast<byte, long>(mem.Span);
+        for (int i = 0; i < n; i++)
+        {
+            var raw = src.Slice(i * 12, 12);
+            long nanosOfDay = BinaryPrimitives.ReadInt64LittleEndian(raw);
+            int julianDay = BinaryPrimitives.ReadInt32LittleEndian(raw[8..]);
+            dst[i] = unchecked(((julianDay - (long)Int96.UnixEpochJulianDay) * unitsPerDay) + (nanosOfDay / nanosPerUnit));
+        }
+
+        return new ArrayData(type, n, 0, 0, [ArrowBuffer.Empty, new ArrowBuffer(mem)]);
     }
 
     private static ArrayData Decimal(ColumnChunkReader.PhysicalValues v, DecimalType type)

@@ -111,13 +111,17 @@ internal static class ParquetLeafTypes
         }
     }
 
-    /// <summary>The Arrow type of an un-annotated physical type (INT96 → timestamp[ns] without zone, as Arrow C++ reads it).</summary>
+    /// <summary>
+    /// The Arrow type of an un-annotated physical type. INT96 → timestamp[us] without zone: Spark, its main writer,
+    /// means microseconds, and 64-bit nanoseconds cannot hold the instants it writes (years 0001 to 9999 and beyond);
+    /// an <c>ARROW:schema</c> asking for nanoseconds is honoured.
+    /// </summary>
     public static ArrowType Physical(PhysicalType physical, int length) => physical switch
     {
         PhysicalType.Boolean => ArrowType.Boolean,
         PhysicalType.Int32 => ArrowType.Int32,
         PhysicalType.Int64 => ArrowType.Int64,
-        PhysicalType.Int96 => new TimestampType(ArrowTimeUnit.Nanosecond),
+        PhysicalType.Int96 => new TimestampType(ArrowTimeUnit.Microsecond),
         PhysicalType.Float => ArrowType.Float,
         PhysicalType.Double => ArrowType.Double,
         PhysicalType.ByteArray => ArrowType.Binary,

@@ -17,7 +17,7 @@ using Schema = Larder.Columnar.Schema;
 /// TIME(MILLIS) → time32[ms], DECIMAL → decimal128; INT64 → int64, INT(64, signed) → int64/uint64, TIME(MICROS|NANOS)
 /// → time64, TIMESTAMP(unit, adjusted) → timestamp[unit] with zone "UTC" when adjusted to UTC and none otherwise (the
 /// legacy converted types TIMESTAMP_MILLIS/MICROS and TIME_MILLIS/MICROS mean adjusted to UTC), DECIMAL → decimal128;
-/// INT96 → timestamp[ns] without zone; FLOAT → float32; DOUBLE → float64; BYTE_ARRAY → binary, STRING/UTF8, ENUM, JSON
+/// INT96 → timestamp[us] without zone (as Spark means it); FLOAT → float32; DOUBLE → float64; BYTE_ARRAY → binary, STRING/UTF8, ENUM, JSON
 /// → utf8, BSON → binary, DECIMAL → decimal128, or decimal256 when the precision exceeds 38; FIXED_LEN_BYTE_ARRAY(n) →
 /// fixed_size_binary[n], DECIMAL → decimal128/256, UUID → fixed_size_binary[16], FLOAT16 → float16, and the converted
 /// type INTERVAL → fixed_size_binary[12] (Arrow's month_day_nano cannot hold its milliseconds without conversion, and

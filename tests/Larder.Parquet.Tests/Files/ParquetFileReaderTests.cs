@@ -175,7 +175,7 @@ public class ParquetFileReaderTests
         Assert.Equal([4, 5, 6, 7, 2, 3, 0, 1], ((PrimitiveArray<int>)batch.Column("id")).Values.ToArray());
         var flags = (BooleanArray)batch.Column("bool_col");
         Assert.Equal([true, false, true, false, true, false, true, false], Enumerable.Range(0, 8).Select(i => flags[i]!.Value).ToArray());
-        Assert.Equal(Temporal.FromDateTimeOffset(new DateTimeOffset(2009, 3, 1, 0, 0, 0, TimeSpan.Zero), TimeUnit.Nanosecond), ((TimestampArray)batch.Column("timestamp_col")).Values[0]);
+        Assert.Equal(Temporal.FromDateTimeOffset(new DateTimeOffset(2009, 3, 1, 0, 0, 0, TimeSpan.Zero), TimeUnit.Microsecond), ((TimestampArray)batch.Column("timestamp_col")).Values[0]);
     }
 
     [Fact]

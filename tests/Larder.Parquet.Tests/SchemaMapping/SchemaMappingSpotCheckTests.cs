@@ -51,10 +51,10 @@ public sealed class SchemaMappingSpotCheckTests
     }
 
     [Fact]
-    public void ToArrow_Int96FromSpark_ReadsNanosecondTimestampWithoutZone()
+    public void ToArrow_Int96FromSpark_ReadsMicrosecondTimestampWithoutZone()
     {
         var result = Map("int96_from_spark.parquet");
-        Assert.Equal(new TimestampType(TimeUnit.Nanosecond), result.Schema[0].Type);
+        Assert.Equal(new TimestampType(TimeUnit.Microsecond), result.Schema[0].Type);
         Assert.Equal(12, result.Columns[0].TypeLength);
     }
 
