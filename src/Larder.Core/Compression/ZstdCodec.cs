@@ -16,6 +16,9 @@ internal sealed unsafe class ZstdCodec : PooledNativeCodec<ZstdCompressionContex
 {
     private const int ChunkSize = 256 * 1024;
 
+    /// <summary>Largest zstd block (ZSTD_BLOCKSIZE_MAX).</summary>
+    private const ulong MaxBlockSize = 128 * 1024;
+
     public ZstdCodec(CompressionOptions options)
         : base(CompressionCodecs.Zstd, ResolveZstdLevel(options.Level), CompressorFactory(options), ZstdDecompressionContextHandle.Create)
     {
@@ -104,6 +107,13 @@ internal sealed unsafe class ZstdCodec : PooledNativeCodec<ZstdCompressionContex
                     if (contentSize > (ulong)maxOutputLength)
                     {
                         throw LarderErrors.CodecOutputLimitExceeded(Name, maxOutputLength);
+                    }
+
+                    // The densest block (an RLE block: 3 header bytes and 1 byte) stands for at most 128 KiB, so a
+                    // frame declaring more than that per 3 input bytes lies; refuse it before allocating.
+                    if (contentSize > (((ulong)source.Length / 3) + 1) * MaxBlockSize)
+                    {
+                        throw LarderErrors.CodecDataCorrupt(Name, $"the frame declares {contentSize} bytes, more than {source.Length} compressed bytes can hold");
                     }
 
                     nuint frameSize = ZstdNative.ZSTD_findFrameCompressedSize(src, (nuint)source.Length);

@@ -72,6 +72,9 @@ internal static class ColumnChunkReader
         private byte[] _pageBuffer = [];
         private const int MaxPooledPage = 4 << 20;
 
+        /// <summary>Uncompressed sizes above this, claimed by a much smaller zstd or brotli page, are not trusted up front.</summary>
+        private const int GrowingThreshold = 16 << 20;
+
         public ChunkState(ParquetColumnSchema column, ColumnMetaData meta, string? source, ColumnReadOptions options, long chunkOffset)
         {
             _column = column;
@@ -436,6 +439,13 @@ internal static class ColumnChunkReader
                 throw Error($"uncompressed_page_size {uncompressedSize} is implausible for {stored.Length} compressed bytes");
             }
 
+            if (maxRatio == long.MaxValue / 4 && uncompressedSize > GrowingThreshold && (long)stored.Length * 64 < uncompressedSize)
+            {
+                // A large size from a small page: let the output grow with what the data really decodes to, so a
+                // hostile header cannot make us allocate what it claims.
+                return DecompressGrowing(stored, uncompressedSize);
+            }
+
             var output = PageBuffer(uncompressedSize);
             try
             {
@@ -461,12 +471,33 @@ internal static class ColumnChunkReader
             return output;
         }
 
+        private ReadOnlySpan<byte> DecompressGrowing(ReadOnlySpan<byte> stored, int uncompressedSize)
+        {
+            var writer = new ArrayBufferWriter<byte>(GrowingThreshold);
+            long produced;
+            try
+            {
+                produced = _codec!.Decompress(stored, writer, uncompressedSize);
+            }
+            catch (LarderFormatException e) when (e is not LarderNotSupportedException)
+            {
+                throw Error($"decompression failed: {e.Message}");
+            }
+
+            if (produced != uncompressedSize)
+            {
+                throw Error($"the page decompresses to {produced} bytes, uncompressed_page_size says {uncompressedSize}");
+            }
+
+            return writer.WrittenSpan;
+        }
+
         private Span<byte> PageBuffer(int size)
         {
             if (_pageBuffer.Length < size)
             {
                 // Pages are usually about 1 MiB; keep the buffer pooled unless a page is unusually large.
-                ReturnBuffers();
+                ReturnPage();
                 _pageBuffer = size <= MaxPooledPage ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
             }
 
