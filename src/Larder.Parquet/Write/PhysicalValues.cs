@@ -203,6 +203,15 @@ internal sealed class PhysicalValues
                 for (int i = 0; i < n; i++)
                 {
                     var src = values.Slice((off + i) * w, w);
+                    if (unit is IntervalUnit.YearMonth or IntervalUnit.DayTime
+                        && (BinaryPrimitives.ReadInt32LittleEndian(src) < 0 || (w == 8 && BinaryPrimitives.ReadInt32LittleEndian(src[4..]) < 0)))
+                    {
+                        // Parquet INTERVAL is three unsigned counts; a negative part has no form there.
+                        throw WriteErrors.NegativeInterval(type.ToString(), w == 8
+                            ? $"{BinaryPrimitives.ReadInt32LittleEndian(src)} days {BinaryPrimitives.ReadInt32LittleEndian(src[4..])} ms"
+                            : $"{BinaryPrimitives.ReadInt32LittleEndian(src)} months");
+                    }
+
                     var dst = Append(Width);
                     dst.Clear();
                     switch (unit)

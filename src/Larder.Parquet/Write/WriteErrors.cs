@@ -13,6 +13,9 @@ internal static class WriteErrors
 
     public static LarderUsageException WrongLeaf(string column) => new($"the shredded leaf does not belong to column '{column}'");
 
+    public static LarderNotSupportedException NegativeInterval(string type, string value)
+        => new($"the {type} value {value} has a negative part, which Parquet INTERVAL (unsigned months, days and milliseconds) cannot hold; store it as a duration or split it into integer columns");
+
     public static LarderUsageException Finished() => new("the column chunk writer is finished");
 
     public static LarderUsageException TooLarge()
