@@ -24,7 +24,10 @@ public sealed record ParquetWriteOptions
     /// <summary>A row group is closed once it holds this many rows. Default 1,000,000.</summary>
     public long RowGroupRows { get; init; } = 1_000_000;
 
-    /// <summary>…or once its columns hold about this many uncompressed bytes in memory. Default 128 MiB.</summary>
+    /// <summary>
+    /// …or once its column chunks reach about this many uncompressed bytes (encoded pages before compression, what the
+    /// footer's total_byte_size counts), however the input is batched. Default 128 MiB.
+    /// </summary>
     public long RowGroupBytes { get; init; } = 128L << 20;
 
     /// <summary>Target encoded size of a data page. Default 1 MiB.</summary>
@@ -67,6 +70,11 @@ public sealed class ParquetFileWriter : IDisposable, IAsyncDisposable
     private long _position;
     private long _groupRows;
     private long _groupBytes;
+
+    /// <summary>Uncompressed bytes per row of the rows written so far (0 before any), used to size each step.</summary>
+    private double _bytesPerRow;
+
+    private const int FirstStepRows = 4096;
     private long _totalRows;
     private bool _started;
     private bool _finished;
@@ -120,9 +128,17 @@ public sealed class ParquetFileWriter : IDisposable, IAsyncDisposable
         {
             long room = _options.RowGroupRows - _groupRows;
             int take = (int)Math.Min(batch.Length - offset, Math.Max(1, room));
+
+            // Bound each step by the bytes left in the row group at the rate seen so far (a first step of a few
+            // thousand rows sets the rate), so the byte limit holds whatever the batch sizes.
+            take = _bytesPerRow > 0
+                ? (int)Math.Clamp((_options.RowGroupBytes - _groupBytes) / _bytesPerRow, 1, take)
+                : Math.Min(take, FirstStepRows);
             var part = offset == 0 && take == batch.Length ? batch : batch.Slice(offset, take);
             Append(part);
             offset += take;
+            _groupBytes = _chunks!.Sum(c => c.BufferedBytes);
+            _bytesPerRow = Math.Max(1.0, (double)_groupBytes / _groupRows);
             if (_groupRows >= _options.RowGroupRows || _groupBytes >= _options.RowGroupBytes)
             {
                 FlushRowGroup();
@@ -246,7 +262,6 @@ public sealed class ParquetFileWriter : IDisposable, IAsyncDisposable
                 _chunks[leaf++].Write(result);
             }
 
-            _groupBytes += BufferBytes(batch.Column(i).Data);
         }
 
         _groupRows += batch.Length;
@@ -295,6 +310,4 @@ public sealed class ParquetFileWriter : IDisposable, IAsyncDisposable
         _position += bytes.Length;
     }
 
-    private static long BufferBytes(ArrayData data)
-        => data.Buffers.Sum(b => (long)b.Length) + data.Children.Sum(BufferBytes) + (data.Dictionary is null ? 0 : BufferBytes(data.Dictionary));
 }

@@ -52,6 +52,7 @@ internal sealed class ColumnChunkWriter : IDisposable
     /// <summary>Every definition level of the page so far is the maximum; while true they are counted, not stored.</summary>
     private bool _pageDefUniform = true;
     private long _pageBytes;
+    private long _storedBytes;
     private long _chunkNulls;
     private long _levels;
     private bool _finished;
@@ -81,6 +82,9 @@ internal sealed class ColumnChunkWriter : IDisposable
     }
 
     public ParquetColumnSchema Column => _column;
+
+    /// <summary>Uncompressed bytes of the chunk so far: the data pages stored and the page being filled.</summary>
+    public long BufferedBytes => _storedBytes + _pageBytes;
 
     /// <summary>Appends the leaf's levels and values (the shredded output of this column for one batch).</summary>
     public void Write(ShreddedLeaf leaf)
@@ -214,6 +218,7 @@ internal sealed class ColumnChunkWriter : IDisposable
         _pageLevels = 0;
         _pageDefUniform = true;
         _pageBytes = 0;
+        _storedBytes = 0;
         _chunkNulls = 0;
         _levels = 0;
         _finished = false;
@@ -400,6 +405,7 @@ internal sealed class ColumnChunkWriter : IDisposable
             _store.Advance(length);
         }
 
+        _storedBytes += body.Length;
         var header = new PageHeader
         {
             Type = type,

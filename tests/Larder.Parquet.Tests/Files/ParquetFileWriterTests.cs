@@ -113,6 +113,48 @@ public class ParquetFileWriterTests
     private static string Text(System.Text.Json.JsonElement e)
         => e.ValueKind == System.Text.Json.JsonValueKind.String ? e.GetString()! : e.GetRawText();
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Write_RowGroupBytes_HoldsWhateverTheBatching(bool slices)
+    {
+        // One batch of 100,000 int64 rows (800,000 bytes), written whole or as 1,000-row slices of it, with a limit of
+        // 80,000 bytes: about ten rows groups of about 10,000 rows, never far past the limit.
+        var schema = new Schema([new Field("x", ArrowType.Int64, nullable: false)]);
+        var builder = new PrimitiveArrayBuilder<long>(ArrowType.Int64);
+        for (int i = 0; i < 100_000; i++)
+        {
+            builder.Append(i * 7919L);
+        }
+
+        var batch = new RecordBatch(schema, [builder.Build()], 100_000);
+        string path = Path.Combine(Path.GetTempPath(), $"larder-rg-{Guid.NewGuid():N}.parquet");
+        try
+        {
+            var options = new ParquetWriteOptions { RowGroupBytes = 80_000, EnableDictionary = false, Compression = "none" };
+            using (var writer = ParquetFileWriter.Create(path, schema, options))
+            {
+                for (int start = 0; start < batch.Length; start += slices ? 1000 : batch.Length)
+                {
+                    writer.Write(slices ? batch.Slice(start, 1000) : batch);
+                }
+
+                writer.Finish();
+            }
+
+            using var reader = ParquetFileReader.Open(path);
+            var groups = reader.Metadata.RowGroups;
+            Assert.InRange(groups.Count, 9, 12);
+            Assert.All(groups.SkipLast(1), g => Assert.InRange(g.TotalByteSize, 80_000, 80_000 + 8_200));
+            Assert.Equal(100_000, groups.Sum(g => g.NumRows));
+            ArrowAssert.Equal(new Table(schema, [batch]), new Table(reader.Schema, reader.ReadAll().ToList()), ignoreBatchBoundaries: true);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void Create_UnfinishedWriter_LeavesNoFile()
     {
