@@ -189,8 +189,10 @@ public static class RandomData
                 case ArrowTypeId.Interval:
                     return ((IntervalType)type).Unit switch
                     {
-                        IntervalUnit.YearMonth => Values<int>(type, length, nulls, validity, _ => rng.Next(-120_000, 120_001)),
-                        IntervalUnit.DayTime => Values<IntervalDayTime>(type, length, nulls, validity, _ => new IntervalDayTime(rng.Next(-3_660_000, 3_660_001), rng.Next(-86_400_000, 86_400_001))),
+                        // Non-negative: every format these batches go to must hold them, and Parquet INTERVAL counts
+                        // months, days and milliseconds unsigned (its writer refuses negative parts).
+                        IntervalUnit.YearMonth => Values<int>(type, length, nulls, validity, _ => rng.Next(0, 120_001)),
+                        IntervalUnit.DayTime => Values<IntervalDayTime>(type, length, nulls, validity, _ => new IntervalDayTime(rng.Next(0, 3_660_001), rng.Next(0, 86_400_001))),
                         _ => Values<IntervalMonthDayNano>(type, length, nulls, validity, _ => new IntervalMonthDayNano(rng.Next(-120_000, 120_001), rng.Next(-3_660_000, 3_660_001), RandomLong())),
                     };
                 case ArrowTypeId.Decimal128:
