@@ -58,6 +58,9 @@ public sealed class ParquetFileReader : IDisposable, IAsyncDisposable
     private readonly ParquetReadOptions _options;
     private readonly ParquetReadSchema _schema;
 
+    /// <summary>Work buffers reused across chunks and row groups (reading is single-threaded: one reader, one thread).</summary>
+    private readonly ReadBufferPool _buffers = new();
+
     private ParquetFileReader(IRangeSource file, bool leaveOpen, FileMetaData metadata, ParquetReadSchema schema, ParquetReadOptions options)
     {
         _file = file;
@@ -376,7 +379,7 @@ public sealed class ParquetFileReader : IDisposable, IAsyncDisposable
                         // An empty chunk has nothing to read (some writers leave its page offsets at 0).
                         _cursors[f][l] = meta.NumValues == 0
                             ? null
-                            : new ColumnChunkCursor(leaves[l], meta, reader._file, meta.FirstPageOffset, meta.TotalCompressedSize, chunkOptions);
+                            : new ColumnChunkCursor(leaves[l], meta, reader._file, meta.FirstPageOffset, meta.TotalCompressedSize, chunkOptions, reader._buffers);
                     }
                 }
             }

@@ -30,8 +30,9 @@ internal sealed class ColumnChunkCursor : IDisposable
     /// <param name="start">File offset of the chunk's first page.</param>
     /// <param name="length">The chunk's length in bytes.</param>
     /// <param name="options">Checksums, page size limit, read block size.</param>
+    /// <param name="buffers">The reader's work buffers (borrowed, given back on dispose).</param>
     /// <exception cref="LarderFormatException">The metadata contradicts the schema.</exception>
-    public ColumnChunkCursor(ParquetColumnSchema column, ColumnMetaData meta, IRangeSource file, long start, long length, ColumnReadOptions options)
+    public ColumnChunkCursor(ParquetColumnSchema column, ColumnMetaData meta, IRangeSource file, long start, long length, ColumnReadOptions options, ReadBufferPool buffers)
     {
         _column = column;
         _meta = meta;
@@ -42,8 +43,8 @@ internal sealed class ColumnChunkCursor : IDisposable
             throw ReadErrors.Chunk(_source, string.Join('.', column.ColumnPath), start, $"num_values {meta.NumValues} is negative");
         }
 
-        _state = new ColumnChunkReader.ChunkState(column, meta, _source, options, start);
-        _pages = new PageStream(file, start, length, options.ReadBlockSize);
+        _state = new ColumnChunkReader.ChunkState(column, meta, _source, options, start, buffers);
+        _pages = new PageStream(file, start, length, options.ReadBlockSize, buffers);
     }
 
     /// <summary>Every value of the chunk has been decoded (pages after the last data page are never read).</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Larder.Checksums;
 using Larder.Columnar;
@@ -36,7 +37,7 @@ internal static class ColumnChunkReader
     public static LeafLevels ReadChunk(ParquetColumnSchema column, ColumnMetaData meta, ReadOnlyMemory<byte> chunk, long chunkFileOffset, string? source, ColumnReadOptions? options = null)
     {
         using var file = new ShiftedMemorySource(chunk, chunkFileOffset, source);
-        using var cursor = new ColumnChunkCursor(column, meta, file, chunkFileOffset, chunk.Length, options ?? ColumnReadOptions.Default);
+        using var cursor = new ColumnChunkCursor(column, meta, file, chunkFileOffset, chunk.Length, options ?? ColumnReadOptions.Default, new ReadBufferPool());
         int records = cursor.FillAsync(int.MaxValue, long.MaxValue, async: false, CancellationToken.None).GetAwaiter().GetResult();
         return cursor.Take(records);
     }
@@ -70,13 +71,15 @@ internal static class ColumnChunkReader
         private int[] _indexScratch = [];
         private bool _defVirtual;
         private byte[] _pageBuffer = [];
-        private const int MaxPooledPage = 4 << 20;
 
         /// <summary>Uncompressed sizes above this, claimed by a much smaller zstd or brotli page, are not trusted up front.</summary>
         private const int GrowingThreshold = 16 << 20;
 
-        public ChunkState(ParquetColumnSchema column, ColumnMetaData meta, string? source, ColumnReadOptions options, long chunkOffset)
+        private readonly ReadBufferPool _pool;
+
+        public ChunkState(ParquetColumnSchema column, ColumnMetaData meta, string? source, ColumnReadOptions options, long chunkOffset, ReadBufferPool pool)
         {
+            _pool = pool;
             _column = column;
             _meta = meta;
             _source = source;
@@ -273,6 +276,14 @@ internal static class ColumnChunkReader
         {
             var dh = header.DataPageHeader ?? throw Error("data page without a data_page_header");
             int n = CheckNumValues(dh.NumValues);
+            if (dh.Encoding == ParquetEncoding.Plain && _column.MaxRepetitionLevel == 0 && Values.Type is PhysicalType.Int32 or PhysicalType.Int64
+                    or PhysicalType.Float or PhysicalType.Double or PhysicalType.FixedLenByteArray
+                && CanDecompressInPlace(body.Length, header.UncompressedPageSize))
+            {
+                ReadPlainPageInPlace(header.UncompressedPageSize, dh, body, n);
+                return;
+            }
+
             var rest = Decompress(body, header.UncompressedPageSize);
             int pos = 0;
             if (_column.MaxRepetitionLevel > 0)
@@ -296,6 +307,39 @@ internal static class ColumnChunkReader
                 DecodeValues(dh.Encoding, rest[pos..], present);
             }
 
+            ValuesSeen += n;
+            LevelCount += n;
+        }
+
+        /// <summary>
+        /// A compressed PLAIN page of fixed-width values of a column without repetition, decompressed straight into the
+        /// values buffer: the (few) level bytes in front are decoded from there and the values moved down over them, so
+        /// the page is written once instead of decompressed to a work buffer and copied.
+        /// </summary>
+        private void ReadPlainPageInPlace(int size, DataPageHeader dh, ReadOnlySpan<byte> body, int n)
+        {
+            var target = Values.Fixed.GetSpan(size)[..size];
+            DecompressInto(body, target);
+            int pos = 0;
+            int present = n;
+            if (_column.MaxDefinitionLevel > 0)
+            {
+                pos = DecodeLevelsV1(target, dh.DefinitionLevelEncoding, _column.MaxDefinitionLevel, n, _def, out present);
+            }
+
+            long bytes = (long)present * Values.StoredWidth;
+            if (bytes > size - pos)
+            {
+                throw Error($"{present} PLAIN values need {bytes} bytes, the page holds {size - pos}");
+            }
+
+            if (pos > 0)
+            {
+                target.Slice(pos, (int)bytes).CopyTo(target);
+            }
+
+            Values.Fixed.Advance((int)bytes);
+            Values.Count += present;
             ValuesSeen += n;
             LevelCount += n;
         }
@@ -447,9 +491,24 @@ internal static class ColumnChunkReader
             }
 
             var output = PageBuffer(uncompressedSize);
+            DecompressInto(stored, output);
+            return output;
+        }
+
+        /// <summary>
+        /// Whether a compressed page of <paramref name="uncompressedSize"/> bytes may be decompressed straight into a
+        /// buffer of that size (false when the size is out of range or not plausible, which <see cref="Decompress"/> reports).
+        /// </summary>
+        private bool CanDecompressInPlace(int storedLength, int uncompressedSize)
+            => _codec is not null && uncompressedSize >= 0 && uncompressedSize <= _options.MaxPageSize
+                && (long)storedLength * 64 >= uncompressedSize - 4096;
+
+        /// <summary>Decompresses <paramref name="stored"/> into exactly <paramref name="output"/>.</summary>
+        private void DecompressInto(ReadOnlySpan<byte> stored, Span<byte> output)
+        {
             try
             {
-                _codec.Decompress(stored, output);
+                _codec!.Decompress(stored, output);
             }
             catch (LarderFormatException e) when (_meta.Codec == CompressionCodec.Lz4)
             {
@@ -467,8 +526,6 @@ internal static class ColumnChunkReader
             {
                 throw Error($"decompression failed: {e.Message}");
             }
-
-            return output;
         }
 
         private ReadOnlySpan<byte> DecompressGrowing(ReadOnlySpan<byte> stored, int uncompressedSize)
@@ -498,33 +555,23 @@ internal static class ColumnChunkReader
             {
                 // Pages are usually about 1 MiB; keep the buffer pooled unless a page is unusually large.
                 ReturnPage();
-                _pageBuffer = size <= MaxPooledPage ? ArrayPool<byte>.Shared.Rent(size) : GC.AllocateUninitializedArray<byte>(size);
+                _pageBuffer = _pool.RentBytes(size);
             }
 
             return _pageBuffer.AsSpan(0, size);
         }
 
-        private static int[] Rent(int[] previous, int n)
+        private int[] Rent(int[] previous, int n)
         {
-            if (previous.Length > 0)
-            {
-                ArrayPool<int>.Shared.Return(previous);
-            }
-
-            return ArrayPool<int>.Shared.Rent(Math.Max(n, 1024));
+            _pool.Return(previous);
+            return _pool.RentInts(Math.Max(n, 1024));
         }
 
         /// <summary>Gives the page buffer and scratch arrays back to the pool (the state must not decode further pages).</summary>
         public void ReturnBuffers()
         {
-            foreach (var scratch in new[] { _levelScratch, _indexScratch })
-            {
-                if (scratch.Length > 0)
-                {
-                    ArrayPool<int>.Shared.Return(scratch);
-                }
-            }
-
+            _pool.Return(_levelScratch);
+            _pool.Return(_indexScratch);
             _levelScratch = [];
             _indexScratch = [];
             ReturnPage();
@@ -532,11 +579,7 @@ internal static class ColumnChunkReader
 
         private void ReturnPage()
         {
-            if (_pageBuffer.Length is > 0 and <= MaxPooledPage)
-            {
-                ArrayPool<byte>.Shared.Return(_pageBuffer);
-            }
-
+            _pool.Return(_pageBuffer);
             _pageBuffer = [];
         }
 
@@ -871,9 +914,7 @@ internal static class ColumnChunkReader
             int n = indices.Length;
             if (Type == PhysicalType.ByteArray)
             {
-                var offsets = new int[n + 1];
-                DictionaryGather.GatherByteArray(indices, dict.Offsets.WrittenAs<int>(), dict.Data.Written, offsets, Data);
-                Offsets.AppendRange<int>(offsets.AsSpan(1));
+                GatherByteArray(indices, dict);
             }
             else
             {
@@ -881,6 +922,94 @@ internal static class ColumnChunkReader
             }
 
             Count += n;
+        }
+
+        /// <summary>
+        /// Appends the dictionary values <paramref name="indices"/> name: offsets first (checking every index), then the
+        /// bytes, 16 at a time per value when no dictionary value is longer (strings of a few distinct values, the common
+        /// case), which avoids a copy call per value.
+        /// </summary>
+        private void GatherByteArray(ReadOnlySpan<int> indices, PhysicalValues dict)
+        {
+            int n = indices.Length;
+            var dictOffsets = dict.Offsets.WrittenAs<int>();
+            int size = dictOffsets.Length - 1;
+            var offsets = MemoryMarshal.Cast<byte, int>(Offsets.Extend(checked(n * 4)));
+            int start = Data.Length;
+            long total = start;
+            for (int i = 0; i < n; i++)
+            {
+                int index = indices[i];
+                if ((uint)index >= (uint)size)
+                {
+                    throw EncodingErrors.DictionaryIndex(index, size, i);
+                }
+
+                total += dictOffsets[index + 1] - dictOffsets[index];
+                if (total > BufferAllocator.MaxLength - 16)
+                {
+                    throw EncodingErrors.OutputTooLarge("RLE_DICTIONARY", total, BufferAllocator.MaxLength, 0);
+                }
+
+                offsets[i] = (int)total;
+            }
+
+            int bytes = (int)(total - start);
+            var destination = Data.GetSpan(bytes + 16);
+            var (padded, longest) = dict.PaddedBytes();
+            if (longest <= 16)
+            {
+                ref byte dst = ref MemoryMarshal.GetReference(destination);
+                ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
+                int o = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    // Every index was checked above; padded has 16 bytes after its last value, destination 16 after its end.
+                    int index = indices[i];
+                    int from = dictOffsets[index];
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, o), Unsafe.ReadUnaligned<System.Runtime.Intrinsics.Vector128<byte>>(ref Unsafe.Add(ref src, from)));
+                    o += dictOffsets[index + 1] - from;
+                }
+            }
+            else
+            {
+                var data = dict.Data.Written;
+                int o = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    int index = indices[i];
+                    int from = dictOffsets[index];
+                    int length = dictOffsets[index + 1] - from;
+                    data.Slice(from, length).CopyTo(destination[o..]);
+                    o += length;
+                }
+            }
+
+            Data.Advance(bytes);
+        }
+
+        private (byte[] Bytes, int Longest)? _padded;
+
+        /// <summary>The values' bytes followed by 16 zero bytes, and the longest value's length (computed once, for a dictionary).</summary>
+        private (byte[] Bytes, int Longest) PaddedBytes()
+        {
+            if (_padded is { } p)
+            {
+                return p;
+            }
+
+            var data = Data.Written;
+            var bytes = new byte[data.Length + 16];
+            data.CopyTo(bytes);
+            var offsets = Offsets.WrittenAs<int>();
+            int longest = 0;
+            for (int i = 0; i + 1 < offsets.Length; i++)
+            {
+                longest = Math.Max(longest, offsets[i + 1] - offsets[i]);
+            }
+
+            _padded = (bytes, longest);
+            return _padded.Value;
         }
 
         public void AppendDeltaBytes(ParquetEncoding encoding, ReadOnlySpan<byte> src, int n, ChunkState state)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Larder.IO;
 using Larder.Parquet.Metadata;
 
@@ -14,10 +13,12 @@ internal sealed class PageStream : IDisposable
     /// <summary>Largest page header accepted (headers carry statistics, which writers truncate well below this).</summary>
     private const int MaxHeaderLength = 16 << 20;
 
-    /// <summary>Buffers up to this size come from the shared pool; larger ones (huge pages) are not kept after use.</summary>
-    private const int MaxPooled = 4 << 20;
+    /// <summary>Bytes read past a page for the next page's header.</summary>
+    private const int HeaderProbe = 16 * 1024;
+
 
     private readonly IRangeSource _source;
+    private readonly ReadBufferPool _pool;
     private readonly long _end;
     private readonly int _blockSize;
     private byte[] _buffer = [];
@@ -29,9 +30,11 @@ internal sealed class PageStream : IDisposable
     /// <param name="start">File offset of the chunk's first page.</param>
     /// <param name="length">The chunk's length in bytes (its total_compressed_size).</param>
     /// <param name="blockSize">Bytes fetched per read when pages are smaller.</param>
-    public PageStream(IRangeSource source, long start, long length, int blockSize)
+    /// <param name="pool">Where the read buffer comes from and goes back to.</param>
+    public PageStream(IRangeSource source, long start, long length, int blockSize, ReadBufferPool pool)
     {
         _source = source;
+        _pool = pool;
         _bufferOffset = start;
         _end = start + length;
         _blockSize = Math.Max(blockSize, 4096);
@@ -106,16 +109,8 @@ internal sealed class PageStream : IDisposable
 
     public void Dispose()
     {
-        Release(_buffer);
+        _pool.Return(_buffer);
         _buffer = [];
-    }
-
-    private static void Release(byte[] buffer)
-    {
-        if (buffer.Length is > 0 and <= MaxPooled)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     private ReadOnlySpan<byte> Available => _buffer.AsSpan(_start, _length);
@@ -128,13 +123,14 @@ internal sealed class PageStream : IDisposable
             return;
         }
 
-        // Fetch a whole block when pages are small, exactly the page when it is larger; never past the chunk.
-        long target = Math.Min(Math.Max(count, _blockSize), Remaining);
+        // Fetch a whole block when pages are small; a larger page with the next page's header, so that what is left
+        // to move to the front before the next read is small. Never past the chunk.
+        long target = Math.Min(Math.Min(Math.Max((long)count + HeaderProbe, _blockSize), Remaining), Array.MaxLength);
         if (_buffer.Length < target)
         {
-            var next = target <= MaxPooled ? ArrayPool<byte>.Shared.Rent((int)target) : GC.AllocateUninitializedArray<byte>((int)target);
+            var next = _pool.RentBytes((int)target);
             _buffer.AsSpan(_start, _length).CopyTo(next);
-            Release(_buffer);
+            _pool.Return(_buffer);
             _buffer = next;
         }
         else
