@@ -131,8 +131,9 @@ public sealed class BufferBuilder
 
     private void Grow(int extra)
     {
+        // Double what is live, not the memory: after SplitFront most of the memory belongs to other builders.
         long needed = (long)Length + extra;
-        long capacity = Math.Max(Math.Max(needed, _memory.Length * 2L), 64);
+        long capacity = Math.Max(Math.Max(needed, Length * 2L), 64);
         capacity = BitUtil.RoundUpTo64(capacity);
         if (capacity > BufferAllocator.MaxLength)
         {

@@ -64,4 +64,14 @@ public sealed class BufferBuilderTests
         Assert.True(before >= 1000, $"room for {before}");
         Assert.Throws<ArgumentOutOfRangeException>(() => builder.SplitFront(1));
     }
+
+    [Fact]
+    public void Grow_AfterSplitFront_SizesByTheKeptBytesNotTheSharedMemory()
+    {
+        var builder = new BufferBuilder();
+        builder.AppendZeros(1 << 20);
+        _ = builder.SplitFront(1 << 20);
+        builder.Append<byte>(1);
+        Assert.InRange(builder.GetSpan(0).Length, 1, 4096);
+    }
 }
