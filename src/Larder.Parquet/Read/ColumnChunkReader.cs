@@ -309,6 +309,7 @@ internal static class ColumnChunkReader
 
             ValuesSeen += n;
             LevelCount += n;
+            _lastPageValues = n;
         }
 
         /// <summary>
@@ -342,6 +343,8 @@ internal static class ColumnChunkReader
             Values.Count += present;
             ValuesSeen += n;
             LevelCount += n;
+            _lastPageValues = n;
+            _lastPageInPlace = true;
         }
 
         public void ReadDataPageV2(PageHeader header, ReadOnlySpan<byte> body)
@@ -404,6 +407,7 @@ internal static class ColumnChunkReader
 
             ValuesSeen += n;
             LevelCount += n;
+            _lastPageValues = n;
         }
 
         /// <summary>
@@ -583,18 +587,46 @@ internal static class ColumnChunkReader
             _pageBuffer = [];
         }
 
-        /// <summary>Capacity for <paramref name="values"/> more fixed-width values, so a batch's buffers grow once.</summary>
+        /// <summary>
+        /// Capacity for <paramref name="values"/> more values, so a batch's buffers grow once: fixed-width values (unless
+        /// pages are decompressed in place, which sizes the buffer by the page), or byte-array offsets and, at the
+        /// average length seen so far, their bytes.
+        /// </summary>
         public void Reserve(int values)
         {
+            // A page as large as the batch sizes the buffers itself when it is decoded; reserving first would waste.
+            if (_lastPageValues >= values)
+            {
+                return;
+            }
+
             if (Values.StoredWidth > 0)
             {
-                Values.Fixed.EnsureCapacity((int)Math.Min(BufferAllocator.MaxLength, Values.Fixed.Length + ((long)values * Values.StoredWidth)));
+                if (!_lastPageInPlace)
+                {
+                    Values.Fixed.EnsureCapacity((int)Math.Min(BufferAllocator.MaxLength, Values.Fixed.Length + ((long)values * Values.StoredWidth)));
+                }
             }
             else
             {
                 Values.Offsets.EnsureCapacity((int)Math.Min(BufferAllocator.MaxLength, Values.Offsets.Length + ((long)values * 4)));
+                if (_valuesDecoded > 0)
+                {
+                    long average = (_bytesDecoded + _valuesDecoded - 1) / _valuesDecoded;
+                    Values.Data.EnsureCapacity((int)Math.Min(BufferAllocator.MaxLength - 64, Values.Data.Length + (values * average) + 16));
+                }
             }
         }
+
+        /// <summary>Whether the last data page went straight into the values buffer (<see cref="ReadPlainPageInPlace"/>).</summary>
+        private bool _lastPageInPlace;
+
+        /// <summary>Values (levels) of the last data page.</summary>
+        private int _lastPageValues;
+
+        /// <summary>Byte-array values decoded so far and their bytes (for <see cref="Reserve"/>'s estimate).</summary>
+        private long _valuesDecoded;
+        private long _bytesDecoded;
 
         private int[] Scratch(int n)
         {
@@ -696,6 +728,18 @@ internal static class ColumnChunkReader
         }
 
         private void DecodeValues(ParquetEncoding encoding, ReadOnlySpan<byte> data, int n)
+        {
+            _lastPageInPlace = false;
+            int bytesBefore = Values.Data.Length;
+            DecodeValuesCore(encoding, data, n);
+            if (Values.Type == PhysicalType.ByteArray)
+            {
+                _valuesDecoded += n;
+                _bytesDecoded += Values.Data.Length - bytesBefore;
+            }
+        }
+
+        private void DecodeValuesCore(ParquetEncoding encoding, ReadOnlySpan<byte> data, int n)
         {
             var physical = _column.PhysicalType;
             switch (encoding)
@@ -837,6 +881,7 @@ internal static class ColumnChunkReader
             {
                 var offsets = Offsets.WrittenAs<int>();
                 int cut = offsets[count];
+                front.Offsets.EnsureCapacity((count + 1) * 4);
                 front.Offsets.AppendRange<int>(offsets[..(count + 1)]);
                 front.Data = Data.SplitFront(cut);
                 _ = Offsets.SplitFront(count * 4);
