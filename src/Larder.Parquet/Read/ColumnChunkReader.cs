@@ -600,6 +600,11 @@ internal static class ColumnChunkReader
                 return;
             }
 
+            // Only a hint: never more than a small multiple of the chunk's stored bytes (a hostile type length or count
+            // must not make us allocate; decoding checks every size against the data).
+            long cap = (8 * Math.Max(0, _meta.TotalCompressedSize)) + (64 * 1024);
+            values = (int)Math.Min(values, cap / Math.Max(1, Values.StoredWidth > 0 ? Values.StoredWidth : 4));
+
             if (Values.StoredWidth > 0)
             {
                 if (!_lastPageInPlace)
@@ -613,7 +618,7 @@ internal static class ColumnChunkReader
                 if (_valuesDecoded > 0)
                 {
                     long average = (_bytesDecoded + _valuesDecoded - 1) / _valuesDecoded;
-                    Values.Data.EnsureCapacity((int)Math.Min(BufferAllocator.MaxLength - 64, Values.Data.Length + (values * average) + 16));
+                    Values.Data.EnsureCapacity((int)Math.Min(Math.Min(BufferAllocator.MaxLength - 64, cap), Values.Data.Length + (values * average) + 16));
                 }
             }
         }
