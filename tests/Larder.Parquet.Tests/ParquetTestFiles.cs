@@ -12,6 +12,18 @@ public static class ParquetTestFiles
 {
     public static string DataDirectory => TestData.Path("parquet", "data");
 
+    /// <summary>Writes <paramref name="batches"/> to a Parquet file at <paramref name="path"/> and finishes it.</summary>
+    public static void Write(string path, Larder.Columnar.Schema schema, IEnumerable<Larder.Columnar.RecordBatch> batches, Larder.Parquet.Files.ParquetWriteOptions? options = null)
+    {
+        using var writer = Larder.Parquet.Files.ParquetFileWriter.Create(path, schema, options);
+        foreach (var batch in batches)
+        {
+            writer.Write(batch);
+        }
+
+        writer.Finish();
+    }
+
     public static string BadDataDirectory => TestData.Path("parquet", "bad_data");
 
     /// <summary>The <c>.parquet</c> files of a folder (other files, e.g. <c>.bin</c>, <c>.md</c>, <c>.csv</c>, skipped), sorted.</summary>

@@ -174,11 +174,7 @@ public sealed class ParquetFileReaderStreamingTests : IDisposable
 
         var batch = new RecordBatch(schema, [xs.Build(), ss.Build()], 100_000);
         string path = Path.Combine(_dir, "late-nulls.parquet");
-        using (var writer = ParquetFileWriter.Create(path, schema, new ParquetWriteOptions { DataPageSize = 4096 }))
-        {
-            writer.Write(batch);
-            writer.Finish();
-        }
+        ParquetTestFiles.Write(path, schema, [batch], new ParquetWriteOptions { DataPageSize = 4096 });
 
         using var reader = ParquetFileReader.Open(path, new ParquetReadOptions { BatchRows = batchRows });
         ArrowAssert.Equal(new Table(schema, [batch]), new Table(reader.Schema, reader.ReadAll().ToList()), ignoreBatchBoundaries: true);
@@ -199,39 +195,24 @@ public sealed class ParquetFileReaderStreamingTests : IDisposable
         });
     }
 
-    [Fact]
-    public void Read_ChunkLongerThanItsRowGroup_FailsNamingTheColumn()
+    [Theory]
+    [InlineData(999, "column id of row group 0 holds more than the row group's 999 rows")]
+    [InlineData(1001, "column id of row group 0 ends after 1000 rows; the row group has 1001")]
+    public void Read_ChunkRowsDisagreeWithTheRowGroup_FailsNamingTheColumn(int claimedRows, string expected)
     {
-        // Rewrite the footer's row count of the only row group from 1000 to 999: the chunks then hold an extra row.
+        // The footer's row count of the only row group (1000 rows) rewritten: the chunks then hold more or fewer rows.
         string path = WriteTable(rows: 1000, rowGroupRows: 1000);
         Parquet.Metadata.FileMetaData meta;
         using (var original = ParquetFileReader.Open(path))
         {
-            meta = original.Metadata with { RowGroups = [original.Metadata.RowGroups[0] with { NumRows = 999 }], NumRows = 999 };
+            meta = original.Metadata with { RowGroups = [original.Metadata.RowGroups[0] with { NumRows = claimedRows }], NumRows = claimedRows };
         }
 
         RewriteFooter(path, meta);
 
         using var reader = ParquetFileReader.Open(path);
         var e = Assert.ThrowsAny<LarderFormatException>(() => reader.ReadAll().ToList());
-        Assert.Contains("more than the row group's 999 rows", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Read_ChunkShorterThanItsRowGroup_FailsNamingTheColumn()
-    {
-        string path = WriteTable(rows: 1000, rowGroupRows: 1000);
-        Parquet.Metadata.FileMetaData meta;
-        using (var original = ParquetFileReader.Open(path))
-        {
-            meta = original.Metadata with { RowGroups = [original.Metadata.RowGroups[0] with { NumRows = 1001 }], NumRows = 1001 };
-        }
-
-        RewriteFooter(path, meta);
-
-        using var reader = ParquetFileReader.Open(path);
-        var e = Assert.ThrowsAny<LarderFormatException>(() => reader.ReadAll().ToList());
-        Assert.Contains("column id of row group 0", e.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 
     private string WriteTable(int rows, int rowGroupRows)

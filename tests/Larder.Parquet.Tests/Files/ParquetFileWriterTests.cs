@@ -28,15 +28,7 @@ public class ParquetFileWriterTests
         try
         {
             var options = new ParquetWriteOptions { Compression = codec, EnableDictionary = dictionary, RowGroupRows = 200, DataPageSize = 4096 };
-            using (var writer = ParquetFileWriter.Create(path, schema, options))
-            {
-                foreach (var b in batches)
-                {
-                    writer.Write(b);
-                }
-
-                writer.Finish();
-            }
+            ParquetTestFiles.Write(path, schema, batches, options);
 
             using var reader = ParquetFileReader.Open(path);
             Assert.Equal(3, reader.RowGroupCount);
@@ -132,15 +124,8 @@ public class ParquetFileWriterTests
         try
         {
             var options = new ParquetWriteOptions { RowGroupBytes = 80_000, EnableDictionary = false, Compression = "none" };
-            using (var writer = ParquetFileWriter.Create(path, schema, options))
-            {
-                for (int start = 0; start < batch.Length; start += slices ? 1000 : batch.Length)
-                {
-                    writer.Write(slices ? batch.Slice(start, 1000) : batch);
-                }
-
-                writer.Finish();
-            }
+            var input = slices ? Enumerable.Range(0, 100).Select(k => batch.Slice(k * 1000, 1000)) : [batch];
+            ParquetTestFiles.Write(path, schema, input, options);
 
             using var reader = ParquetFileReader.Open(path);
             var groups = reader.Metadata.RowGroups;

@@ -26,15 +26,7 @@ public sealed class FileWriterRoundTripTests
         try
         {
             var options = new ParquetWriteOptions { Compression = codec, RowGroupRows = 15_000, DataPageSize = 64 * 1024 };
-            using (var writer = ParquetFileWriter.Create(path, schema, options))
-            {
-                foreach (var b in batches)
-                {
-                    writer.Write(b);
-                }
-
-                writer.Finish();
-            }
+            ParquetTestFiles.Write(path, schema, batches, options);
 
             using var reader = ParquetFileReader.Open(path);
             Assert.Equal(3, reader.RowGroupCount);
