@@ -22,6 +22,13 @@ public sealed class BufferBuilder
         _memory = initialCapacity > 0 ? BufferAllocator.Allocate(initialCapacity) : Memory<byte>.Empty;
     }
 
+    /// <summary>
+    /// Where growth takes new blocks from and leaves old ones (null: allocate, and leave old blocks to the garbage
+    /// collector). With a recycler, memory handed out before a growth (by <see cref="SplitFront"/>) is written again
+    /// later: only for producers whose consumers are done with it by then.
+    /// </summary>
+    public BufferRecycler? Recycler { get; init; }
+
     /// <summary>Bytes written so far.</summary>
     public int Length => _end - _start;
 
@@ -140,8 +147,15 @@ public sealed class BufferBuilder
             capacity = needed;
         }
 
-        var next = BufferAllocator.Allocate(capacity);
+        if (Recycler is not null && capacity <= (1L << 30))
+        {
+            // Powers of two, so that blocks given back fit later requests of about the same size.
+            capacity = (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)capacity);
+        }
+
+        var next = Recycler is null ? BufferAllocator.Allocate(capacity) : Recycler.Rent(capacity);
         Written.CopyTo(next.Span);
+        Recycler?.Return(_memory);
         _end = Length;
         _start = 0;
         _memory = next;

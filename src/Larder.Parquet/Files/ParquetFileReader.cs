@@ -36,6 +36,14 @@ public sealed record ParquetReadOptions
 
     /// <summary>Bytes fetched per read of a column chunk whose pages are smaller. Default 1 MiB (one buffer per column read).</summary>
     public int ReadBlockSize { get; init; } = 1 << 20;
+
+    /// <summary>
+    /// Reuse the memory of earlier batches for later ones. A batch is then valid only until the next batch is asked
+    /// of this reader (by any of its read methods): consume it, or copy what must outlive it, before asking for more.
+    /// Saves allocating, and faulting in, fresh memory for every batch, which matters for scans that fold each batch
+    /// into a result or write it out. Default false: every batch is independent and immutable.
+    /// </summary>
+    public bool ReuseBuffers { get; init; }
 }
 
 /// <summary>
@@ -59,7 +67,7 @@ public sealed class ParquetFileReader : IDisposable, IAsyncDisposable
     private readonly ParquetReadSchema _schema;
 
     /// <summary>Work buffers reused across chunks and row groups (reading is single-threaded: one reader, one thread).</summary>
-    private readonly ReadBufferPool _buffers = new();
+    private readonly ReadBufferPool _buffers;
 
     private ParquetFileReader(IRangeSource file, bool leaveOpen, FileMetaData metadata, ParquetReadSchema schema, ParquetReadOptions options)
     {
@@ -69,6 +77,7 @@ public sealed class ParquetFileReader : IDisposable, IAsyncDisposable
         _options = options;
         Metadata = metadata;
         _schema = schema;
+        _buffers = new ReadBufferPool { Recycler = options.ReuseBuffers ? new BufferRecycler() : null };
     }
 
     /// <summary>Opens the file at <paramref name="path"/> and reads its footer.</summary>

@@ -92,7 +92,7 @@ internal static class ColumnChunkReader
 
             _codec = CodecFor(meta.Codec, source, Path, chunkOffset);
             _defVirtual = column.Path.IsFlat && column.MaxDefinitionLevel > 0 && column.ArrowType.Id != ArrowTypeId.Null;
-            Values = new PhysicalValues(column.PhysicalType, column.TypeLength);
+            Values = new PhysicalValues(column.PhysicalType, column.TypeLength, recycler: pool.Recycler);
         }
 
         public string Path { get; }
@@ -840,8 +840,15 @@ internal static class ColumnChunkReader
     /// <summary>Decoded values in their physical form (INT96 as its 12 stored bytes; BOOLEAN one byte per value).</summary>
     internal sealed class PhysicalValues
     {
-        public PhysicalValues(PhysicalType type, int typeLength, bool emptyOffsets = false)
+        public PhysicalValues(PhysicalType type, int typeLength, bool emptyOffsets = false, BufferRecycler? recycler = null)
         {
+            if (recycler is not null)
+            {
+                Fixed = new BufferBuilder { Recycler = recycler };
+                Offsets = new BufferBuilder { Recycler = recycler };
+                Data = new BufferBuilder { Recycler = recycler };
+            }
+
             Type = type;
             TypeLength = typeLength;
             StoredWidth = type switch
@@ -870,7 +877,7 @@ internal static class ColumnChunkReader
 
         public BufferBuilder Fixed { get; private set; } = new();
 
-        public BufferBuilder Offsets { get; } = new();
+        public BufferBuilder Offsets { get; private set; } = new();
 
         public BufferBuilder Data { get; private set; } = new();
 

@@ -14,6 +14,12 @@ internal sealed class ReadBufferPool
     /// <summary>Most bytes kept in all.</summary>
     public const long MaxKeptBytes = 128L << 20;
 
+    /// <summary>
+    /// Where the value buffers of batches are recycled from, when the reader's batches are valid only until the next
+    /// one (<c>ParquetReadOptions.ReuseBuffers</c>); null otherwise.
+    /// </summary>
+    public Larder.Memory.BufferRecycler? Recycler { get; init; }
+
     private readonly List<byte[]> _bytes = [];
     private readonly List<int[]> _ints = [];
     private long _kept;

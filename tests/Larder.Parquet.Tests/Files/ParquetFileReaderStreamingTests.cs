@@ -53,6 +53,55 @@ public sealed class ParquetFileReaderStreamingTests : IDisposable
     }
 
     [Theory]
+    [MemberData(nameof(DataFiles))]
+    public void Read_ReuseBuffers_EachBatchEqualWhileCurrent(string name)
+    {
+        string path = Path.Combine(ParquetTestFiles.DataDirectory, name);
+        var options = new ParquetReadOptions { BatchRows = 100 };
+        using var plain = ParquetFileReader.Open(path, options);
+        using var reusing = ParquetFileReader.Open(path, options with { ReuseBuffers = true });
+        using var expected = plain.ReadAll().GetEnumerator();
+        using var actual = reusing.ReadAll().GetEnumerator();
+        int batches = 0;
+        while (expected.MoveNext())
+        {
+            Assert.True(actual.MoveNext());
+            ArrowAssert.Equal([expected.Current], [actual.Current]);
+            batches++;
+        }
+
+        Assert.False(actual.MoveNext());
+        Assert.Equal(plain.Metadata.RowGroups.Sum(g => Math.Max(1, (g.NumRows + 99) / 100)), batches);
+    }
+
+    [Fact]
+    public void Read_ReuseBuffersManyBatches_ValuesOfEachBatchRightWhileCurrentAndMemoryReused()
+    {
+        // 400,000 rows in batches of 1,000 over 1 MiB pages: the value buffers of earlier batches are written again.
+        string path = WriteTable(rows: 400_000, rowGroupRows: 100_000);
+        using var reader = ParquetFileReader.Open(path, new ParquetReadOptions { BatchRows = 1000, ReuseBuffers = true });
+        long next = 0;
+        var seen = new HashSet<(object, int)>();
+        int reused = 0;
+        foreach (var batch in reader.ReadAll())
+        {
+            var column = (PrimitiveArray<long>)batch.Column("id");
+            var ids = column.Values;
+            for (int i = 0; i < ids.Length; i++)
+            {
+                Assert.Equal(next++, ids[i]);
+            }
+
+            // The same place of the same array again: memory of an earlier batch written anew.
+            Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(column.Data.Buffers[1].Memory, out var segment));
+            reused += seen.Add((segment.Array!, segment.Offset)) ? 0 : 1;
+        }
+
+        Assert.Equal(400_000, next);
+        Assert.True(reused > 0, "no batch reused the memory of an earlier one");
+    }
+
+    [Theory]
     [InlineData("nested_lists.snappy.parquet")]
     [InlineData("alltypes_tiny_pages_plain.parquet")]
     [InlineData("datapage_v2.snappy.parquet")]
