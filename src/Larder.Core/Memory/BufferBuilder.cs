@@ -133,6 +133,18 @@ public sealed class BufferBuilder
         return result;
     }
 
+    /// <summary>
+    /// Empties the builder and lets go of its memory: to the <see cref="Recycler"/> when there is one (the caller vouches
+    /// that nothing still reads it), else to the garbage collector.
+    /// </summary>
+    public void Release()
+    {
+        Recycler?.Return(_memory);
+        _memory = Memory<byte>.Empty;
+        _start = 0;
+        _end = 0;
+    }
+
     /// <summary>Empties the builder, keeping its memory (except what <see cref="SplitFront"/> gave away).</summary>
     public void Clear() => _end = _start;
 

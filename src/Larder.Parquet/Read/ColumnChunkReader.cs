@@ -579,6 +579,15 @@ internal static class ColumnChunkReader
             _levelScratch = [];
             _indexScratch = [];
             ReturnPage();
+
+            // With a recycler, the chunk's value blocks serve the next chunks: the reader only disposes a chunk when the
+            // next batch is asked for, by which time the batches made from these blocks are no longer valid.
+            if (_pool.Recycler is not null)
+            {
+                Values.Fixed.Release();
+                Values.Offsets.Release();
+                Values.Data.Release();
+            }
         }
 
         private void ReturnPage()

@@ -74,4 +74,48 @@ public sealed class BufferBuilderTests
         builder.Append<byte>(1);
         Assert.InRange(builder.GetSpan(0).Length, 1, 4096);
     }
+
+    [Fact]
+    public void Grow_WithRecycler_GivesTheOldBlockBackAndTakesKeptOnes()
+    {
+        var recycler = new BufferRecycler();
+        var builder = new BufferBuilder { Recycler = recycler };
+        builder.AppendZeros(1000);
+        var first = builder.SplitFront(1000).Build();
+        builder.AppendZeros(5000); // grows: the 1,000-byte block goes back
+        var kept = recycler.Rent(1000);
+        Assert.True(kept.Span.Overlaps(first.Span), "the block given back is the first one");
+        recycler.Return(kept);
+
+        var other = new BufferBuilder { Recycler = recycler };
+        other.Append<byte>(7);
+        Assert.True(other.Written.Overlaps(first.Span), "a new builder reuses the kept block");
+        Assert.Equal(7, first.Span[0]);
+    }
+
+    [Fact]
+    public void Release_WithRecycler_ReturnsTheBlockAndEmpties()
+    {
+        var recycler = new BufferRecycler();
+        var builder = new BufferBuilder { Recycler = recycler };
+        builder.AppendZeros(300);
+        var written = builder.Written.ToArray();
+        builder.Release();
+        Assert.Equal(0, builder.Length);
+        Assert.True(recycler.Rent(300).Length >= 300);
+        Assert.Equal(300, written.Length);
+    }
+
+    [Fact]
+    public void Rent_SeveralKept_TakesTheSmallestThatFits()
+    {
+        var recycler = new BufferRecycler();
+        var big = BufferAllocator.Allocate(4096);
+        var small = BufferAllocator.Allocate(1024);
+        recycler.Return(big);
+        recycler.Return(small);
+        Assert.True(recycler.Rent(1000).Span.Overlaps(small.Span));
+        Assert.True(recycler.Rent(1000).Span.Overlaps(big.Span));
+        Assert.False(recycler.Rent(1000).Span.Overlaps(big.Span));
+    }
 }
