@@ -319,7 +319,16 @@ internal static class ColumnChunkReader
         /// </summary>
         private void ReadPlainPageInPlace(int size, DataPageHeader dh, ReadOnlySpan<byte> body, int n)
         {
-            var target = Values.Fixed.GetSpan(size)[..size];
+            // The level bytes in front of the values are usually as long as on the previous page: decompress that far
+            // before the end of the buffered values (saving the bytes it covers), so the values land where they belong
+            // and need no move; the saved bytes are put back once the levels are decoded.
+            var buffer = Values.Fixed;
+            int back = Math.Min(_levelBytesGuess, buffer.Length);
+            Span<byte> saved = stackalloc byte[MaxLevelGuess];
+            var room = buffer.GetSpan(size);
+            buffer.Written[^back..].CopyTo(saved);
+            var region = MemoryMarshal.CreateSpan(ref Unsafe.Subtract(ref MemoryMarshal.GetReference(room), back), back + size);
+            var target = region[..size];
             DecompressInto(body, target);
             int pos = 0;
             int present = n;
@@ -334,18 +343,25 @@ internal static class ColumnChunkReader
                 throw Error($"{present} PLAIN values need {bytes} bytes, the page holds {size - pos}");
             }
 
-            if (pos > 0)
+            if (pos != back)
             {
-                target.Slice(pos, (int)bytes).CopyTo(target);
+                target.Slice(pos, (int)bytes).CopyTo(region[back..]);
             }
 
-            Values.Fixed.Advance((int)bytes);
+            saved[..back].CopyTo(region);
+            buffer.Advance((int)bytes);
+            _levelBytesGuess = pos <= MaxLevelGuess ? pos : 0;
             Values.Count += present;
             ValuesSeen += n;
             LevelCount += n;
             _lastPageValues = n;
             _lastPageInPlace = true;
         }
+
+        /// <summary>Level bytes before the values of the last page decompressed in place (a guess for the next).</summary>
+        private int _levelBytesGuess;
+
+        private const int MaxLevelGuess = 64;
 
         public void ReadDataPageV2(PageHeader header, ReadOnlySpan<byte> body)
         {
