@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text;
+using Larder.Columnar;
+
+namespace Larder.Vault.Tables;
+
+/// <summary>Value texts as Python and pandas write them (float repr, datetime64 layouts).</summary>
+internal static class TsvValueText
+{
+    /// <summary>Timestamp layouts, widest last: date only, seconds, milliseconds, microseconds, nanoseconds.</summary>
+    public const int DateOnly = 0, Seconds = 1, Millis = 2, Micros = 3, Nanos = 4;
+
+    /// <summary>The narrowest layout that shows every non-null value of <paramref name="array"/> exactly.</summary>
+    public static int TimestampLevel(TimestampArray array)
+    {
+        int level = DateOnly;
+        var values = array.Values;
+        for (int i = 0; i < values.Length && level < Nanos; i++)
+        {
+            if (array.IsNull(i))
+            {
+                continue;
+            }
+
+            var (seconds, nanos) = Split(values[i], array.Type.Unit);
+            int need = nanos != 0
+                ? (nanos % 1_000_000 == 0 ? Millis : nanos % 1_000 == 0 ? Micros : Nanos)
+                : (Mod(seconds, 86_400) != 0 ? Seconds : DateOnly);
+            level = Math.Max(level, need);
+        }
+
+        return level;
+    }
+
+    /// <summary>Appends a zone-less timestamp in the column layout <paramref name="level"/>.</summary>
+    public static void AppendTimestamp(StringBuilder text, long value, TimeUnit unit, int level)
+    {
+        var (seconds, nanos) = Split(value, unit);
+        var time = DateTime.UnixEpoch.AddSeconds(seconds);
+        text.Append(time.ToString(level == DateOnly ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+        switch (level)
+        {
+            case Millis:
+                text.Append('.').Append((nanos / 1_000_000).ToString("D3", CultureInfo.InvariantCulture));
+                break;
+            case Micros:
+                text.Append('.').Append((nanos / 1_000).ToString("D6", CultureInfo.InvariantCulture));
+                break;
+            case Nanos:
+                text.Append('.').Append(nanos.ToString("D9", CultureInfo.InvariantCulture));
+                break;
+        }
+    }
+
+    /// <summary>Appends an instant as its UTC wall time and <c>+00:00</c>, as Python's <c>str</c> of a pandas Timestamp.</summary>
+    public static void AppendZonedTimestamp(StringBuilder text, long value, TimeUnit unit)
+    {
+        var (seconds, nanos) = Split(value, unit);
+        text.Append(DateTime.UnixEpoch.AddSeconds(seconds).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+        if (nanos != 0)
+        {
+            text.Append('.').Append(nanos % 1_000 == 0
+                ? (nanos / 1_000).ToString("D6", CultureInfo.InvariantCulture)
+                : nanos.ToString("D9", CultureInfo.InvariantCulture));
+        }
+
+        text.Append("+00:00");
+    }
+
+    /// <summary>Appends a date32/date64 value as <c>YYYY-MM-DD</c>.</summary>
+    public static void AppendDate(StringBuilder text, IArrowArray array, int row)
+    {
+        long days = array is PrimitiveArray<int> d32 ? d32.Values[row] : FloorDiv(((PrimitiveArray<long>)array).Values[row], 86_400_000);
+        text.Append(DateTime.UnixEpoch.AddDays(days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Appends Python's <c>repr</c> of <paramref name="value"/>; NaN appends nothing (pandas' empty na_rep).</summary>
+    public static void AppendDouble(StringBuilder text, double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return;
+        }
+
+        if (double.IsInfinity(value))
+        {
+            text.Append(value > 0 ? "inf" : "-inf");
+            return;
+        }
+
+        AppendRepr(text, value.ToString("R", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Appends numpy's <c>repr</c> of a float32 (shortest float32 digits in Python's layout).</summary>
+    public static void AppendSingle(StringBuilder text, float value)
+    {
+        if (float.IsNaN(value))
+        {
+            return;
+        }
+
+        if (float.IsInfinity(value))
+        {
+            text.Append(value > 0 ? "inf" : "-inf");
+            return;
+        }
+
+        AppendRepr(text, value.ToString("R", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Re-lays a .NET shortest round-trip text (<c>1E+22</c>, <c>0.0001</c>, <c>-1.5</c>) as Python's repr does.</summary>
+    private static void AppendRepr(StringBuilder text, string shortest)
+    {
+        var s = shortest.AsSpan();
+        bool negative = s.Length > 0 && s[0] == '-';
+        if (negative)
+        {
+            s = s[1..];
+        }
+
+        int exponent = 0;
+        int e = s.IndexOfAny('E', 'e');
+        if (e >= 0)
+        {
+            exponent = int.Parse(s[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            s = s[..e];
+        }
+
+        int dot = s.IndexOf('.');
+        string digits = dot < 0 ? s.ToString() : string.Concat(s[..dot], s[(dot + 1)..]);
+        int point = (dot < 0 ? s.Length : dot) + exponent;
+        int lead = 0;
+        while (lead < digits.Length && digits[lead] == '0')
+        {
+            lead++;
+        }
+
+        digits = digits[lead..].TrimEnd('0');
+        point -= lead;
+        if (negative)
+        {
+            text.Append('-');
+        }
+
+        if (digits.Length == 0)
+        {
+            text.Append("0.0");
+            return;
+        }
+
+        int x = point - 1;
+        if (x is >= -4 and < 16)
+        {
+            if (point <= 0)
+            {
+                text.Append("0.").Append('0', -point).Append(digits);
+            }
+            else if (point >= digits.Length)
+            {
+                text.Append(digits).Append('0', point - digits.Length).Append(".0");
+            }
+            else
+            {
+                text.Append(digits.AsSpan(0, point)).Append('.').Append(digits.AsSpan(point));
+            }
+
+            return;
+        }
+
+        text.Append(digits[0]);
+        if (digits.Length > 1)
+        {
+            text.Append('.').Append(digits.AsSpan(1));
+        }
+
+        text.Append('e').Append(x < 0 ? '-' : '+').Append(Math.Abs(x).ToString("D2", CultureInfo.InvariantCulture));
+    }
+
+    private static (long Seconds, long Nanos) Split(long value, TimeUnit unit)
+    {
+        long perSecond = unit switch
+        {
+            TimeUnit.Second => 1,
+            TimeUnit.Millisecond => 1_000,
+            TimeUnit.Microsecond => 1_000_000,
+            _ => 1_000_000_000,
+        };
+        long seconds = FloorDiv(value, perSecond);
+        long nanos = (value - (seconds * perSecond)) * (1_000_000_000 / perSecond);
+        return (seconds, nanos);
+    }
+
+    private static long FloorDiv(long a, long b) => (a / b) - (((a % b) != 0 && ((a < 0) != (b < 0))) ? 1 : 0);
+
+    private static long Mod(long a, long b) => a - (FloorDiv(a, b) * b);
+}
