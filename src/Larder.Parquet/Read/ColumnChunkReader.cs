@@ -1006,68 +1006,15 @@ internal static class ColumnChunkReader
             Count += n;
         }
 
-        /// <summary>
-        /// Appends the dictionary values <paramref name="indices"/> name: offsets first (checking every index), then the
-        /// bytes, 16 at a time per value when no dictionary value is longer (strings of a few distinct values, the common
-        /// case), which avoids a copy call per value.
-        /// </summary>
+        /// <summary>Appends the dictionary values <paramref name="indices"/> name.</summary>
         private void GatherByteArray(ReadOnlySpan<int> indices, PhysicalValues dict)
         {
+            // The last offset already written is the data length, which the gather writes first: it overwrites it with
+            // the same value and appends one offset per index after it.
             int n = indices.Length;
-            var dictOffsets = dict.Offsets.WrittenAs<int>();
-            int size = dictOffsets.Length - 1;
-            var offsets = MemoryMarshal.Cast<byte, int>(Offsets.Extend(checked(n * 4)));
-            int start = Data.Length;
-            long total = start;
-            for (int i = 0; i < n; i++)
-            {
-                int index = indices[i];
-                if ((uint)index >= (uint)size)
-                {
-                    throw EncodingErrors.DictionaryIndex(index, size, i);
-                }
-
-                total += dictOffsets[index + 1] - dictOffsets[index];
-                if (total > BufferAllocator.MaxLength - 16)
-                {
-                    throw EncodingErrors.OutputTooLarge("RLE_DICTIONARY", total, BufferAllocator.MaxLength, 0);
-                }
-
-                offsets[i] = (int)total;
-            }
-
-            int bytes = (int)(total - start);
-            var destination = Data.GetSpan(bytes + 16);
+            Offsets.Extend(checked(n * 4));
             var (padded, longest) = dict.PaddedBytes();
-            if (longest <= 16)
-            {
-                ref byte dst = ref MemoryMarshal.GetReference(destination);
-                ref byte src = ref MemoryMarshal.GetArrayDataReference(padded);
-                int o = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    // Every index was checked above; padded has 16 bytes after its last value, destination 16 after its end.
-                    int index = indices[i];
-                    int from = dictOffsets[index];
-                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, o), Unsafe.ReadUnaligned<System.Runtime.Intrinsics.Vector128<byte>>(ref Unsafe.Add(ref src, from)));
-                    o += dictOffsets[index + 1] - from;
-                }
-            }
-            else
-            {
-                var data = dict.Data.Written;
-                int o = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    int index = indices[i];
-                    int from = dictOffsets[index];
-                    int length = dictOffsets[index + 1] - from;
-                    data.Slice(from, length).CopyTo(destination[o..]);
-                    o += length;
-                }
-            }
-
-            Data.Advance(bytes);
+            DictionaryGather.GatherByteArray(indices, dict.Offsets.WrittenAs<int>(), padded, Offsets.WrittenAs<int>()[^(n + 1)..], Data, longest);
         }
 
         private (byte[] Bytes, int Longest)? _padded;
