@@ -32,6 +32,85 @@ internal static class TsvValueText
         return level;
     }
 
+    /// <summary>
+    /// Appends row <paramref name="row"/> of <paramref name="array"/> as <see cref="VaultTsvWriter"/> writes it (nothing for
+    /// a null or NaN); <paramref name="timestampLevel"/> is the column's layout for zone-less timestamps. With
+    /// <paramref name="quote"/> false, text values are appended as they are, without csv quoting.
+    /// </summary>
+    public static void AppendValue(StringBuilder text, IArrowArray array, int row, int timestampLevel, bool quote)
+    {
+        if (array.IsNull(row))
+        {
+            return;
+        }
+
+        switch (array)
+        {
+            case BooleanArray b:
+                text.Append(b.GetBit(row) ? "True" : "False");
+                break;
+            case TimestampArray ts:
+                if (ts.Type.TimeZone is null)
+                {
+                    AppendTimestamp(text, ts.Values[row], ts.Type.Unit, timestampLevel);
+                }
+                else
+                {
+                    AppendZonedTimestamp(text, ts.Values[row], ts.Type.Unit);
+                }
+
+                break;
+            case PrimitiveArray<double> d:
+                AppendDouble(text, d.Values[row]);
+                break;
+            case PrimitiveArray<float> f:
+                AppendSingle(text, f.Values[row]);
+                break;
+            case PrimitiveArray<Half> h:
+                AppendSingle(text, (float)h.Values[row]);
+                break;
+            case StringArray s:
+                if (quote)
+                {
+                    AppendQuoted(text, s.GetString(row)!);
+                }
+                else
+                {
+                    text.Append(s.GetString(row));
+                }
+
+                break;
+            case DictionaryArray dict:
+                AppendValue(text, dict.Dictionary, checked((int)dict.GetIndex(row)), timestampLevel, quote);
+                break;
+            case NullArray:
+                break;
+            default:
+                if (array.Type.Id is ArrowTypeId.Date32 or ArrowTypeId.Date64)
+                {
+                    AppendDate(text, array, row);
+                }
+                else
+                {
+                    text.Append(Convert.ToString(array.GetValue(row), CultureInfo.InvariantCulture));
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Appends <paramref name="value"/> with csv.QUOTE_MINIMAL quoting (tab, quote, CR, LF force quotes).</summary>
+    public static void AppendQuoted(StringBuilder text, string value)
+    {
+        if (value.AsSpan().IndexOfAny("\t\"\r\n") < 0)
+        {
+            text.Append(value);
+            return;
+        }
+
+        text.Append('"').Append(value.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+    }
+
     /// <summary>Appends a zone-less timestamp in the column layout <paramref name="level"/>.</summary>
     public static void AppendTimestamp(StringBuilder text, long value, TimeUnit unit, int level)
     {

@@ -190,7 +190,7 @@ public sealed class VaultTsvWriter : IAsyncDisposable, IDisposable
         foreach (var field in Schema.Fields)
         {
             _text.Append('\t');
-            AppendText(_text, field.Name);
+            TsvValueText.AppendQuoted(_text, field.Name);
         }
 
         _text.Append('\n');
@@ -222,76 +222,10 @@ public sealed class VaultTsvWriter : IAsyncDisposable, IDisposable
             for (int c = 0; c < batch.ColumnCount; c++)
             {
                 text.Append('\t');
-                AppendValue(text, batch.Column(c), r, _timestampLevels[c]);
+                TsvValueText.AppendValue(text, batch.Column(c), r, _timestampLevels[c], quote: true);
             }
 
             text.Append('\n');
         }
-    }
-
-    private static void AppendValue(StringBuilder text, IArrowArray array, int row, int timestampLevel)
-    {
-        if (array.IsNull(row))
-        {
-            return;
-        }
-
-        switch (array)
-        {
-            case BooleanArray b:
-                text.Append(b.GetBit(row) ? "True" : "False");
-                break;
-            case TimestampArray ts:
-                if (ts.Type.TimeZone is null)
-                {
-                    TsvValueText.AppendTimestamp(text, ts.Values[row], ts.Type.Unit, timestampLevel);
-                }
-                else
-                {
-                    TsvValueText.AppendZonedTimestamp(text, ts.Values[row], ts.Type.Unit);
-                }
-
-                break;
-            case PrimitiveArray<double> d:
-                TsvValueText.AppendDouble(text, d.Values[row]);
-                break;
-            case PrimitiveArray<float> f:
-                TsvValueText.AppendSingle(text, f.Values[row]);
-                break;
-            case PrimitiveArray<Half> h:
-                TsvValueText.AppendSingle(text, (float)h.Values[row]);
-                break;
-            case StringArray s:
-                AppendText(text, s.GetString(row)!);
-                break;
-            case DictionaryArray dict:
-                AppendValue(text, dict.Dictionary, checked((int)dict.GetIndex(row)), timestampLevel);
-                break;
-            case NullArray:
-                break;
-            default:
-                if (array.Type.Id is ArrowTypeId.Date32 or ArrowTypeId.Date64)
-                {
-                    TsvValueText.AppendDate(text, array, row);
-                }
-                else
-                {
-                    text.Append(Convert.ToString(array.GetValue(row), CultureInfo.InvariantCulture));
-                }
-
-                break;
-        }
-    }
-
-    /// <summary>Appends <paramref name="value"/> with csv.QUOTE_MINIMAL quoting (tab, quote, CR, LF force quotes).</summary>
-    private static void AppendText(StringBuilder text, string value)
-    {
-        if (value.AsSpan().IndexOfAny("\t\"\r\n") < 0)
-        {
-            text.Append(value);
-            return;
-        }
-
-        text.Append('"').Append(value.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
     }
 }
