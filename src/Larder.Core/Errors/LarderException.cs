@@ -108,3 +108,12 @@ public sealed class LarderIOException : LarderException
     {
     }
 }
+
+/// <summary>A checked expectation about data does not hold (e.g. a vault entry's checksum is not the asserted one). Exit code 1.</summary>
+public sealed class LarderAssertionException : LarderException
+{
+    public LarderAssertionException(string message)
+        : base(message)
+    {
+    }
+}

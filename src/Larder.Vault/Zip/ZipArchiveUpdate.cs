@@ -19,7 +19,27 @@ public sealed record ZipEntryOptions
 
     /// <summary>The modification time to record (default: now). The MS-DOS fields get its wall-clock time, the extended timestamp its UTC instant.</summary>
     public DateTimeOffset? LastModified { get; init; }
+
+    /// <summary>
+    /// The WinZip AES vendor version for encrypted entries: 2 (default, AE-2) records no CRC-32, so the directory reveals
+    /// nothing about the plaintext; 1 (AE-1) records the plaintext's CRC-32, so listings and CRC checks work without the
+    /// password.
+    /// </summary>
+    public int AesVersion { get; init; } = 2;
+
+    /// <summary>
+    /// For entries written by a producer: the length it will write, when known. Without it the entry gets ZIP64 local
+    /// fields up front (20 bytes; readers are unaffected), since the size could pass 4 GiB.
+    /// </summary>
+    public long? ExpectedLength { get; init; }
+
+    /// <summary>When true, the SHA-256 of the entry's uncompressed bytes is computed while it is written (see <see cref="ZipArchiveUpdate.Written"/>).</summary>
+    public bool ComputeSha256 { get; init; }
 }
+
+/// <summary>What was written for one new entry: checksums and sizes of its uncompressed and stored bytes.</summary>
+/// <param name="Sha256">The SHA-256 of the uncompressed bytes when <see cref="ZipEntryOptions.ComputeSha256"/> was set; otherwise empty.</param>
+public sealed record ZipWrittenEntry(string Name, uint Crc32, long Length, long CompressedLength, byte[] Sha256);
 
 /// <summary>
 /// Builds a new ZIP archive from an existing one plus changes: entries added, replaced or deleted. Unchanged entries are
@@ -42,6 +62,7 @@ public sealed class ZipArchiveUpdate
     private readonly Dictionary<string, Pending> _puts = new(StringComparer.Ordinal);
     private readonly List<string> _putOrder = [];
     private readonly HashSet<string> _deletes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ZipWrittenEntry> _written = new(StringComparer.Ordinal);
 
     /// <param name="source">The archive whose entries are kept unless changed; <see langword="null"/> to start empty.</param>
     public ZipArchiveUpdate(ZipArchiveReader? source = null)
@@ -68,6 +89,21 @@ public sealed class ZipArchiveUpdate
         Add(name, new Pending(default, content, options ?? new ZipEntryOptions()));
     }
 
+    /// <summary>
+    /// Adds <paramref name="name"/> with the bytes that <paramref name="producer"/> writes, called once when the archive is
+    /// written (by <see cref="CommitAsync"/> or <see cref="WriteToAsync"/>; the synchronous <see cref="Commit"/> and
+    /// <see cref="WriteTo"/> wait for it). The stream it gets compresses, encrypts and checksums as bytes arrive; the
+    /// producer must not dispose it. An exception from the producer abandons the whole archive write.
+    /// </summary>
+    public void Put(string name, Func<Stream, CancellationToken, ValueTask> producer, ZipEntryOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(producer);
+        Add(name, new Pending(default, null, options ?? new ZipEntryOptions(), producer));
+    }
+
+    /// <summary>The entries written by the last <see cref="WriteTo"/> or <see cref="Commit"/> (and async twins), by name.</summary>
+    public IReadOnlyDictionary<string, ZipWrittenEntry> Written => _written;
+
     /// <summary>Removes every entry named <paramref name="name"/> (from the source and pending additions).</summary>
     /// <returns>Whether there was such an entry.</returns>
     public bool Delete(string name)
@@ -87,8 +123,26 @@ public sealed class ZipArchiveUpdate
         file.Commit();
     }
 
+    /// <inheritdoc cref="Commit"/>
+    public async ValueTask CommitAsync(string path, bool durable = true, CancellationToken cancellationToken = default)
+    {
+        AtomicFile file = AtomicFile.Create(path, durable);
+        await using (file.ConfigureAwait(false))
+        {
+            await WriteCoreAsync(file.Stream, async: true, cancellationToken).ConfigureAwait(false);
+            await file.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Writes the new archive to a writable, seekable stream from its current position (offsets are positions in it).</summary>
-    public void WriteTo(Stream output)
+    public void WriteTo(Stream output) => WriteCoreAsync(output, async: false, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="WriteTo"/>
+    public ValueTask WriteToAsync(Stream output, CancellationToken cancellationToken = default) => WriteCoreAsync(output, async: true, cancellationToken);
+
+    // When async is false every await below completes synchronously, except inside a producer, which the synchronous
+    // entry points block on (a producer is given as an async delegate).
+    private async ValueTask WriteCoreAsync(Stream output, bool async, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(output);
         if (!output.CanWrite || !output.CanSeek)
@@ -96,6 +150,7 @@ public sealed class ZipArchiveUpdate
             throw new ArgumentException("the output must be writable and seekable.", nameof(output));
         }
 
+        _written.Clear();
         var central = new List<CentralRecord>();
         var written = new HashSet<string>(StringComparer.Ordinal);
         if (_source is not null)
@@ -111,12 +166,13 @@ public sealed class ZipArchiveUpdate
                 {
                     if (written.Add(entry.Name))
                     {
-                        central.Add(WriteNew(output, entry.Name, pending));
+                        central.Add(await WriteNewAsync(output, entry.Name, pending, async, cancellationToken).ConfigureAwait(false));
                     }
 
                     continue;
                 }
 
+                cancellationToken.ThrowIfCancellationRequested();
                 central.Add(CopyEntry(output, _source, entry));
             }
         }
@@ -125,7 +181,7 @@ public sealed class ZipArchiveUpdate
         {
             if (written.Add(name))
             {
-                central.Add(WriteNew(output, name, _puts[name]));
+                central.Add(await WriteNewAsync(output, name, _puts[name], async, cancellationToken).ConfigureAwait(false));
             }
         }
 
@@ -236,7 +292,7 @@ public sealed class ZipArchiveUpdate
             offset);
     }
 
-    private static CentralRecord WriteNew(Stream output, string name, Pending pending)
+    private async ValueTask<CentralRecord> WriteNewAsync(Stream output, string name, Pending pending, bool async, CancellationToken cancellationToken)
     {
         ZipEntryOptions options = pending.Options;
         DateTimeOffset modified = options.LastModified ?? DateTimeOffset.Now;
@@ -244,13 +300,16 @@ public sealed class ZipArchiveUpdate
         byte[] nameBytes = ZipFormat.EncodeName(name, out bool utf8);
         bool encrypt = options.Password is not null;
         ushort method = options.Compression == ZipCompression.Deflate ? ZipFormat.MethodDeflate : ZipFormat.MethodStored;
-        long? knownLength = pending.Stream is null ? pending.Bytes.Length
+        long? knownLength = pending.Producer is not null ? pending.Options.ExpectedLength
+            : pending.Stream is null ? pending.Bytes.Length
             : pending.Stream.CanSeek ? Math.Max(0, pending.Stream.Length - pending.Stream.Position) : null;
         bool zip64 = knownLength is not long known || known >= Zip64Reserve;
 
         ushort flags = (ushort)((utf8 ? ZipFormat.FlagUtf8 : 0) | (encrypt ? ZipFormat.FlagEncrypted : 0));
         ushort rawMethod = encrypt ? ZipFormat.MethodAes : method;
         ushort needed = encrypt ? (ushort)51 : zip64 ? (ushort)45 : (ushort)20;
+        int aesVersion = options.AesVersion is 1 or 2 ? options.AesVersion
+            : throw new ArgumentException("the AES vendor version must be 1 or 2.", nameof(pending));
 
         byte[] timestamp = new byte[9];
         BinaryPrimitives.WriteUInt16LittleEndian(timestamp, ZipFormat.ExtendedTimestampExtraId);
@@ -263,7 +322,7 @@ public sealed class ZipArchiveUpdate
             aes = new byte[11];
             BinaryPrimitives.WriteUInt16LittleEndian(aes, ZipFormat.AesExtraId);
             BinaryPrimitives.WriteUInt16LittleEndian(aes.AsSpan(2), 7);
-            BinaryPrimitives.WriteUInt16LittleEndian(aes.AsSpan(4), 2);
+            BinaryPrimitives.WriteUInt16LittleEndian(aes.AsSpan(4), (ushort)aesVersion);
             aes[6] = (byte)'A';
             aes[7] = (byte)'E';
             aes[8] = 3;
@@ -277,6 +336,7 @@ public sealed class ZipArchiveUpdate
 
         uint crc = 0;
         long length = 0;
+        byte[] sha = [];
         if (encrypt)
         {
             const int strength = 3;
@@ -288,19 +348,19 @@ public sealed class ZipArchiveUpdate
             using (var transform = new AesCtrTransform(encryptionKey))
             {
                 var encrypted = new AesCtrWriteStream(output, transform, mac);
-                (crc, length) = Compress(pending, encrypted, options);
+                (crc, length, sha) = await CompressAsync(pending, encrypted, options, async, cancellationToken).ConfigureAwait(false);
             }
 
             output.Write(mac.GetHashAndReset().AsSpan(0, WinZipAes.MacSize));
         }
         else
         {
-            (crc, length) = Compress(pending, output, options);
+            (crc, length, sha) = await CompressAsync(pending, output, options, async, cancellationToken).ConfigureAwait(false);
         }
 
         long end = output.Position;
         long compressed = end - dataStart;
-        uint recordedCrc = encrypt ? 0 : crc;
+        uint recordedCrc = encrypt && aesVersion == 2 ? 0 : crc;
 
         // Patch the sizes and CRC into the local header now that they are known.
         output.Position = offset + 14;
@@ -319,34 +379,43 @@ public sealed class ZipArchiveUpdate
         }
 
         output.Position = end;
+        _written[name] = new ZipWrittenEntry(name, crc, length, compressed, sha);
         return new CentralRecord(VersionMadeBy, needed, flags, rawMethod, dosTime, dosDate, recordedCrc, compressed, length, nameBytes, sharedExtra, [], 0, RegularFileAttributes, offset);
     }
 
-    private static (uint Crc, long Length) Compress(Pending pending, Stream target, ZipEntryOptions options)
+    private static async ValueTask<(uint Crc, long Length, byte[] Sha256)> CompressAsync(Pending pending, Stream target, ZipEntryOptions options, bool async, CancellationToken cancellationToken)
     {
         Stream sink = options.Compression == ZipCompression.Deflate
             ? new DeflateStream(target, options.Level, leaveOpen: true)
             : target;
-        uint crc = 0;
-        long length = 0;
+        using var counted = new ChecksumWriteStream(sink, options.ComputeSha256);
         try
         {
-            if (pending.Stream is null)
+            if (pending.Producer is not null)
             {
-                ReadOnlySpan<byte> bytes = pending.Bytes.Span;
-                crc = Larder.Checksums.Crc32.Compute(bytes);
-                length = bytes.Length;
-                sink.Write(bytes);
+                ValueTask produced = pending.Producer(counted, cancellationToken);
+                if (async)
+                {
+                    await produced.ConfigureAwait(false);
+                }
+                else
+                {
+                    produced.AsTask().GetAwaiter().GetResult();
+                }
+            }
+            else if (pending.Stream is null)
+            {
+                counted.Write(pending.Bytes.Span);
             }
             else
             {
                 byte[] buffer = new byte[1 << 16];
                 int n;
-                while ((n = pending.Stream.Read(buffer)) > 0)
+                while ((n = async
+                           ? await pending.Stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)
+                           : pending.Stream.Read(buffer)) > 0)
                 {
-                    crc = Larder.Checksums.Crc32.Compute(crc, buffer.AsSpan(0, n));
-                    length += n;
-                    sink.Write(buffer, 0, n);
+                    counted.Write(buffer, 0, n);
                 }
             }
         }
@@ -358,7 +427,7 @@ public sealed class ZipArchiveUpdate
             }
         }
 
-        return (crc, length);
+        return (counted.Crc32, counted.Count, counted.GetSha256());
     }
 
     private void WriteCentralDirectory(Stream output, List<CentralRecord> records)
@@ -489,7 +558,7 @@ public sealed class ZipArchiveUpdate
 
     private static byte[] Concat(byte[] a, byte[] b) => a.Length == 0 ? b : b.Length == 0 ? a : [.. a, .. b];
 
-    private sealed record Pending(ReadOnlyMemory<byte> Bytes, Stream? Stream, ZipEntryOptions Options);
+    private sealed record Pending(ReadOnlyMemory<byte> Bytes, Stream? Stream, ZipEntryOptions Options, Func<Stream, CancellationToken, ValueTask>? Producer = null);
 
     private sealed record CentralRecord(
         ushort VersionMadeBy,

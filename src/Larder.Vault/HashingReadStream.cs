@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+
+namespace Larder.Vault;
+
+/// <summary>A read-only pass-through that computes the CRC-32 and SHA-256 of every byte read; disposes the inner stream.</summary>
+internal sealed class HashingReadStream(Stream inner) : Stream
+{
+    private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private uint _crc;
+
+    public long Count { get; private set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    /// <summary>Reads what is left (so the inner stream checks its CRC) and returns the checksums of everything read.</summary>
+    public async ValueTask<VaultHashes> FinishAsync(bool async, CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[1 << 16];
+        while ((async ? await ReadAsync(buffer, cancellationToken).ConfigureAwait(false) : Read(buffer)) > 0)
+        {
+        }
+
+        return new VaultHashes(_crc, Convert.ToHexStringLower(_sha.GetHashAndReset()));
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        int n = inner.Read(buffer);
+        Observe(buffer[..n]);
+        return n;
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        int n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        Observe(buffer.Span[..n]);
+        return n;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _sha.Dispose();
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void Observe(ReadOnlySpan<byte> data)
+    {
+        _crc = Larder.Checksums.Crc32.Compute(_crc, data);
+        _sha.AppendData(data);
+        Count += data.Length;
+    }
+}

@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+
+namespace Larder.Vault.Zip;
+
+/// <summary>
+/// A write-only pass-through that counts the bytes and computes their CRC-32 (and SHA-256 when asked) on the way to the
+/// inner stream, which it never disposes.
+/// </summary>
+internal sealed class ChecksumWriteStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly IncrementalHash? _sha;
+    private uint _crc;
+
+    public ChecksumWriteStream(Stream inner, bool sha256)
+    {
+        _inner = inner;
+        _sha = sha256 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+    }
+
+    public uint Crc32 => _crc;
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    /// <summary>The number of bytes written so far.</summary>
+    public long Count { get; private set; }
+
+    public byte[] GetSha256() => _sha?.GetHashAndReset() ?? [];
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        Observe(buffer);
+        _inner.Write(buffer);
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        Observe(buffer.Span);
+        await _inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void WriteByte(byte value) => Write([value]);
+
+    public override void Flush() => _inner.Flush();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _sha?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void Observe(ReadOnlySpan<byte> buffer)
+    {
+        _crc = Larder.Checksums.Crc32.Compute(_crc, buffer);
+        _sha?.AppendData(buffer);
+        Count += buffer.Length;
+    }
+}
