@@ -164,6 +164,7 @@ public static class RowFilters
         RecordBatch? last = null;
         await foreach (var batch in source.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             last = batch;
             var kept = Cut(batch, range, ref row);
             if (kept is not null)
@@ -228,6 +229,7 @@ public static class RowFilters
         RecordBatch? last = null;
         await foreach (var batch in source.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             ArgumentNullException.ThrowIfNull(batch);
             last = batch;
             var kept = matcher.Filter(batch);
