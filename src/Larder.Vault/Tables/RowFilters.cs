@@ -117,8 +117,8 @@ public static class RowFilters
     public static IEnumerable<RecordBatch> Grep(IEnumerable<RecordBatch> source, string text)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var matcher = new RowMatcher(text);
-        return GrepCore(source, matcher);
+        RowMatcher.CheckText(text);
+        return GrepCore(source, text);
     }
 
     /// <summary>The asynchronous twin of <see cref="Grep(IEnumerable{RecordBatch}, string)"/>.</summary>
@@ -126,8 +126,8 @@ public static class RowFilters
     public static IAsyncEnumerable<RecordBatch> Grep(IAsyncEnumerable<RecordBatch> source, string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var matcher = new RowMatcher(text);
-        return GrepCoreAsync(source, matcher, cancellationToken);
+        RowMatcher.CheckText(text);
+        return GrepCoreAsync(source, text, cancellationToken);
     }
 
     private static IEnumerable<RecordBatch> SliceCore(IEnumerable<RecordBatch> source, RowRange range)
@@ -201,8 +201,9 @@ public static class RowFilters
         return from == 0 && to == batch.Length ? batch : batch.Slice((int)from, (int)(to - from));
     }
 
-    private static IEnumerable<RecordBatch> GrepCore(IEnumerable<RecordBatch> source, RowMatcher matcher)
+    private static IEnumerable<RecordBatch> GrepCore(IEnumerable<RecordBatch> source, string text)
     {
+        var matcher = new RowMatcher(text);
         bool yielded = false;
         RecordBatch? last = null;
         foreach (var batch in source)
@@ -223,8 +224,9 @@ public static class RowFilters
         }
     }
 
-    private static async IAsyncEnumerable<RecordBatch> GrepCoreAsync(IAsyncEnumerable<RecordBatch> source, RowMatcher matcher, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<RecordBatch> GrepCoreAsync(IAsyncEnumerable<RecordBatch> source, string text, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var matcher = new RowMatcher(text);
         bool yielded = false;
         RecordBatch? last = null;
         await foreach (var batch in source.WithCancellation(cancellationToken).ConfigureAwait(false))
@@ -269,14 +271,19 @@ public static class RowFilters
 
         public RowMatcher(string text)
         {
+            CheckText(text);
+            _text = text;
+            _utf8 = IsWellFormed(text) ? Encoding.UTF8.GetBytes(text) : null;
+        }
+
+        /// <exception cref="LarderUsageException"><paramref name="text"/> is empty.</exception>
+        public static void CheckText(string text)
+        {
             ArgumentNullException.ThrowIfNull(text);
             if (text.Length == 0)
             {
                 throw LarderErrors.GrepEmptyText();
             }
-
-            _text = text;
-            _utf8 = IsWellFormed(text) ? Encoding.UTF8.GetBytes(text) : null;
         }
 
         /// <summary>The matching rows of <paramref name="batch"/>: the batch itself when all match, null when none.</summary>

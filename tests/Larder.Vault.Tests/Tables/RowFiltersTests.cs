@@ -213,6 +213,23 @@ public sealed class RowFiltersTests
     }
 
     [Fact]
+    public void Grep_ResultEnumeratedTwice_LayoutsStartAfresh()
+    {
+        // Batch 1 holds midnights (written as dates); batch 2 widens the column to date and time, as the writer does.
+        var midnights = new PrimitiveArrayBuilder<long>(new TimestampType(TimeUnit.Second));
+        midnights.AppendRange([86_400L, 2 * 86_400L]);
+        var noon = new PrimitiveArrayBuilder<long>(new TimestampType(TimeUnit.Second));
+        noon.AppendRange([(3 * 86_400L) + 43_200]);
+        var batches = new[] { RecordBatch.FromColumns(("t", midnights.Build())), RecordBatch.FromColumns(("t", noon.Build())) };
+
+        var result = RowFilters.Grep(batches, "02 00");
+
+        Assert.Equal(0, result.Sum(b => b.Length));
+        Assert.Equal(0, result.Sum(b => b.Length));
+        Assert.Equal(1, RowFilters.Grep(batches, "04 12").Sum(b => b.Length));
+    }
+
+    [Fact]
     public void Grep_DictionaryColumn_MatchesValuesKeepsDictionary()
     {
         var values = new[] { "SNP", "indel", null, "SNP", "CNV", "MNP" };
