@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Runtime.InteropServices;
 using Larder.Columnar;
+using Larder.Memory;
 
 namespace Larder.Vault.Tables;
 
@@ -115,8 +117,8 @@ public static class RowFilters
     public static IEnumerable<RecordBatch> Grep(IEnumerable<RecordBatch> source, string text)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var matcher = new RowMatcher(text);
-        return GrepCore(source, matcher);
+        RowMatcher.CheckText(text);
+        return GrepCore(source, text);
     }
 
     /// <summary>The asynchronous twin of <see cref="Grep(IEnumerable{RecordBatch}, string)"/>.</summary>
@@ -124,8 +126,8 @@ public static class RowFilters
     public static IAsyncEnumerable<RecordBatch> Grep(IAsyncEnumerable<RecordBatch> source, string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var matcher = new RowMatcher(text);
-        return GrepCoreAsync(source, matcher, cancellationToken);
+        RowMatcher.CheckText(text);
+        return GrepCoreAsync(source, text, cancellationToken);
     }
 
     private static IEnumerable<RecordBatch> SliceCore(IEnumerable<RecordBatch> source, RowRange range)
@@ -162,6 +164,7 @@ public static class RowFilters
         RecordBatch? last = null;
         await foreach (var batch in source.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             last = batch;
             var kept = Cut(batch, range, ref row);
             if (kept is not null)
@@ -198,8 +201,9 @@ public static class RowFilters
         return from == 0 && to == batch.Length ? batch : batch.Slice((int)from, (int)(to - from));
     }
 
-    private static IEnumerable<RecordBatch> GrepCore(IEnumerable<RecordBatch> source, RowMatcher matcher)
+    private static IEnumerable<RecordBatch> GrepCore(IEnumerable<RecordBatch> source, string text)
     {
+        var matcher = new RowMatcher(text);
         bool yielded = false;
         RecordBatch? last = null;
         foreach (var batch in source)
@@ -220,12 +224,14 @@ public static class RowFilters
         }
     }
 
-    private static async IAsyncEnumerable<RecordBatch> GrepCoreAsync(IAsyncEnumerable<RecordBatch> source, RowMatcher matcher, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<RecordBatch> GrepCoreAsync(IAsyncEnumerable<RecordBatch> source, string text, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var matcher = new RowMatcher(text);
         bool yielded = false;
         RecordBatch? last = null;
         await foreach (var batch in source.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             ArgumentNullException.ThrowIfNull(batch);
             last = batch;
             var kept = matcher.Filter(batch);
@@ -265,14 +271,19 @@ public static class RowFilters
 
         public RowMatcher(string text)
         {
+            CheckText(text);
+            _text = text;
+            _utf8 = IsWellFormed(text) ? Encoding.UTF8.GetBytes(text) : null;
+        }
+
+        /// <exception cref="LarderUsageException"><paramref name="text"/> is empty.</exception>
+        public static void CheckText(string text)
+        {
             ArgumentNullException.ThrowIfNull(text);
             if (text.Length == 0)
             {
                 throw LarderErrors.GrepEmptyText();
             }
-
-            _text = text;
-            _utf8 = IsWellFormed(text) ? Encoding.UTF8.GetBytes(text) : null;
         }
 
         /// <summary>The matching rows of <paramref name="batch"/>: the batch itself when all match, null when none.</summary>
@@ -327,25 +338,16 @@ public static class RowFilters
                 return null;
             }
 
-            var runs = new List<RecordBatch>();
-            for (int i = 0; i < length;)
+            var rows = new int[length - remaining];
+            for (int i = 0, k = 0; i < length; i++)
             {
-                if (!matched[i])
+                if (matched[i])
                 {
-                    i++;
-                    continue;
+                    rows[k++] = i;
                 }
-
-                int start = i;
-                while (i < length && matched[i])
-                {
-                    i++;
-                }
-
-                runs.Add(batch.Slice(start, i - start));
             }
 
-            return ArrayConcatenator.ConcatenateBatches(runs);
+            return RowGather.Take(batch, rows);
         }
 
         private static bool IsWellFormed(string text)
@@ -573,5 +575,187 @@ public static class RowFilters
 
             return _cell.ToString().Contains(_text, StringComparison.Ordinal);
         }
+    }
+}
+
+/// <summary>Copies chosen rows of batches into compact arrays (offset 0). Pure functions; thread safe.</summary>
+internal static class RowGather
+{
+    /// <summary>Rows <paramref name="rows"/> (ascending) of <paramref name="batch"/>, in that order, under the batch's schema.</summary>
+    public static RecordBatch Take(RecordBatch batch, int[] rows)
+    {
+        var columns = new IArrowArray[batch.ColumnCount];
+        for (int c = 0; c < columns.Length; c++)
+        {
+            columns[c] = ArrowArrayFactory.Create(Take(batch.Column(c).Data, rows));
+        }
+
+        return new RecordBatch(batch.Schema, columns, rows.Length);
+    }
+
+    private static ArrayData Take(ArrayData data, int[] rows)
+    {
+        var type = data.Type;
+        int count = rows.Length;
+        switch (type.Id)
+        {
+            case ArrowTypeId.Null:
+                return new ArrayData(type, count, count, 0, []);
+            case ArrowTypeId.Boolean:
+            {
+                var validity = TakeValidity(data, rows, out int nulls);
+                var bits = BufferAllocator.AllocateZeroed(BitUtil.BytesForBits(count));
+                var source = data.Buffers[1].Span;
+                for (int k = 0; k < count; k++)
+                {
+                    if (BitUtil.GetBit(source, data.Offset + rows[k]))
+                    {
+                        BitUtil.SetBit(bits.Span, k);
+                    }
+                }
+
+                return new ArrayData(type, count, nulls, 0, [validity, new ArrowBuffer(bits)]);
+            }
+
+            case ArrowTypeId.String or ArrowTypeId.Binary:
+                return TakeBinary<int>(data, rows);
+            case ArrowTypeId.LargeString or ArrowTypeId.LargeBinary:
+                return TakeBinary<long>(data, rows);
+            case ArrowTypeId.Dictionary:
+            {
+                var validity = TakeValidity(data, rows, out int nulls);
+                var indices = TakeFixed(data.Buffers[1].Span, data.Offset, ((DictionaryType)type).IndexType.BitWidth / 8, rows);
+                return new ArrayData(type, count, nulls, 0, [validity, indices], null, data.Dictionary);
+            }
+
+            default:
+                if (type.IsFixedWidth && type.BitWidth % 8 == 0)
+                {
+                    var validity = TakeValidity(data, rows, out int nulls);
+                    return new ArrayData(type, count, nulls, 0, [validity, TakeFixed(data.Buffers[1].Span, data.Offset, type.BitWidth / 8, rows)]);
+                }
+
+                return TakeByRuns(data, rows);
+        }
+    }
+
+    /// <summary>Nested types: zero-copy slices of the runs of consecutive rows, concatenated.</summary>
+    private static ArrayData TakeByRuns(ArrayData data, int[] rows)
+    {
+        if (rows.Length == 0)
+        {
+            return data.Slice(0, 0);
+        }
+
+        var pieces = new List<ArrayData>();
+        for (int k = 0; k < rows.Length;)
+        {
+            int start = k;
+            while (k + 1 < rows.Length && rows[k + 1] == rows[k] + 1)
+            {
+                k++;
+            }
+
+            k++;
+            pieces.Add(data.Slice(rows[start], k - start));
+        }
+
+        return ArrayConcatenator.Concatenate(pieces);
+    }
+
+    private static ArrowBuffer TakeValidity(ArrayData data, int[] rows, out int nulls)
+    {
+        nulls = 0;
+        if (data.NullCount == 0)
+        {
+            return ArrowBuffer.Empty;
+        }
+
+        var bits = BufferAllocator.AllocateZeroed(BitUtil.BytesForBits(rows.Length));
+        var source = data.Validity.Span;
+        for (int k = 0; k < rows.Length; k++)
+        {
+            if (BitUtil.GetBit(source, data.Offset + rows[k]))
+            {
+                BitUtil.SetBit(bits.Span, k);
+            }
+            else
+            {
+                nulls++;
+            }
+        }
+
+        return nulls == 0 ? ArrowBuffer.Empty : new ArrowBuffer(bits);
+    }
+
+    private static ArrowBuffer TakeFixed(ReadOnlySpan<byte> values, int offset, int width, int[] rows)
+    {
+        var memory = BufferAllocator.Allocate((long)rows.Length * width);
+        switch (width)
+        {
+            case 1:
+                Gather(values, offset, rows, memory.Span);
+                break;
+            case 2:
+                Gather(MemoryMarshal.Cast<byte, ushort>(values), offset, rows, MemoryMarshal.Cast<byte, ushort>(memory.Span));
+                break;
+            case 4:
+                Gather(MemoryMarshal.Cast<byte, uint>(values), offset, rows, MemoryMarshal.Cast<byte, uint>(memory.Span));
+                break;
+            case 8:
+                Gather(MemoryMarshal.Cast<byte, ulong>(values), offset, rows, MemoryMarshal.Cast<byte, ulong>(memory.Span));
+                break;
+            case 16:
+                Gather(MemoryMarshal.Cast<byte, UInt128>(values), offset, rows, MemoryMarshal.Cast<byte, UInt128>(memory.Span));
+                break;
+            default:
+                for (int k = 0; k < rows.Length; k++)
+                {
+                    values.Slice((offset + rows[k]) * width, width).CopyTo(memory.Span[(k * width)..]);
+                }
+
+                break;
+        }
+
+        return new ArrowBuffer(memory);
+    }
+
+    private static void Gather<T>(ReadOnlySpan<T> values, int offset, int[] rows, Span<T> output)
+        where T : unmanaged
+    {
+        for (int k = 0; k < rows.Length; k++)
+        {
+            output[k] = values[offset + rows[k]];
+        }
+    }
+
+    private static ArrayData TakeBinary<TOffset>(ArrayData data, int[] rows)
+        where TOffset : unmanaged, IBinaryInteger<TOffset>
+    {
+        var validity = TakeValidity(data, rows, out int nulls);
+        var offsets = MemoryMarshal.Cast<byte, TOffset>(data.Buffers[1].Span)[data.Offset..];
+        var bytes = data.Buffers[2].Span;
+        long total = 0;
+        foreach (int row in rows)
+        {
+            total += long.CreateTruncating(offsets[row + 1] - offsets[row]);
+        }
+
+        var offsetMemory = BufferAllocator.Allocate((rows.Length + 1L) * Unsafe.SizeOf<TOffset>());
+        var dataMemory = BufferAllocator.Allocate(total);
+        var newOffsets = MemoryMarshal.Cast<byte, TOffset>(offsetMemory.Span);
+        var newBytes = dataMemory.Span;
+        int position = 0;
+        newOffsets[0] = TOffset.Zero;
+        for (int k = 0; k < rows.Length; k++)
+        {
+            int start = int.CreateTruncating(offsets[rows[k]]);
+            int length = int.CreateTruncating(offsets[rows[k] + 1]) - start;
+            bytes.Slice(start, length).CopyTo(newBytes[position..]);
+            position += length;
+            newOffsets[k + 1] = TOffset.CreateTruncating(position);
+        }
+
+        return new ArrayData(data.Type, rows.Length, nulls, 0, [validity, new ArrowBuffer(offsetMemory), new ArrowBuffer(dataMemory)]);
     }
 }
