@@ -194,7 +194,7 @@ internal static class VaultCommand
     /// <summary>The positional words of a subcommand: parsed here, not by the parser, so that a wrong keyword can name the right form.</summary>
     private static Argument<string[]> Words(string help) => new("WORDS")
     {
-        Description = help,
+        Description = "In this order; in, from, as and is are literal words.",
         Arity = ArgumentArity.ZeroOrMore,
         HelpName = help,
     };
