@@ -77,6 +77,7 @@ internal static class LarderCli
         root.Options.Add(context.VerboseOption);
         root.Subcommands.Add(ConvertCommand.Build(context));
         root.Subcommands.Add(InspectCommand.Build(context));
+        root.Subcommands.Add(VaultCommand.Build(context));
         return root;
     }
 }
