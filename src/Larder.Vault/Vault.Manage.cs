@@ -70,6 +70,11 @@ public sealed partial class Vault
     private async ValueTask<VaultOperation> DeleteCoreAsync(string name, string module, string? command, bool async, CancellationToken cancellationToken)
     {
         string entryName = VaultNames.Entry(module, name);
+        if (!File.Exists(Path))
+        {
+            throw LarderErrors.VaultNotFound(Path);
+        }
+
         DateTimeOffset started = Options.TimeProvider.GetUtcNow();
         VaultOperation operation;
         using (VaultLock held = await VaultLock.AcquireAsync(Path, Options.LockTimeout, Options.TimeProvider, async, cancellationToken).ConfigureAwait(false))

@@ -25,9 +25,12 @@ public static partial class LarderErrors
     public static LarderChecksumException ZipCrcMismatch(string? source, string entry, uint stored, uint computed)
         => Checksum(source, null, $"CRC-32 of ZIP entry '{entry}'", $"{stored:X8}", $"{computed:X8}");
 
-    /// <summary>The WinZip AES authentication code of an entry does not match its encrypted bytes.</summary>
-    public static LarderChecksumException ZipAuthenticationCodeMismatch(string? source, string entry)
-        => new(Describe(source, null) + $"the AES authentication code of ZIP entry '{entry}' does not match its encrypted bytes; the entry was corrupted or tampered with, restore it from a good copy.", source);
+    /// <summary>
+    /// The WinZip AES authentication code of an entry does not match its encrypted bytes. The code is keyed by the password,
+    /// so a wrong password that passed the 2-byte check (1 in 65,536) and a damaged or tampered entry look the same.
+    /// </summary>
+    public static LarderAuthException ZipAuthenticationCodeMismatch(string? source, string entry)
+        => new(Describe(source, null) + $"the AES authentication code of ZIP entry '{entry}' does not match: the password is wrong, or the entry was corrupted or tampered with; check the password, else restore the archive from a good copy.");
 
     /// <summary>An entry is encrypted and no password was given.</summary>
     public static LarderAuthException ZipPasswordRequired(string? source, string entry)
@@ -55,8 +58,8 @@ public static partial class LarderErrors
     /// <summary>The warning printed when a vault is opened without a password (data_vault's <c>--secure</c>).</summary>
     public static string VaultUnencryptedWarning(string vault, string? variable)
         => variable is null
-            ? $"Warning: the vault {vault} is not encrypted; name an environment variable that holds a password with --password-env (or pass --secure false to silence this warning)."
-            : $"Warning: the vault {vault} is not encrypted because the environment variable {variable} is not set; set it to the password (or pass --secure false to silence this warning).";
+            ? $"Warning: no password is set for the vault {vault}, so what is stored is not encrypted; name an environment variable that holds one with --password-env (or pass --secure false to silence this warning)."
+            : $"Warning: the environment variable {variable} that holds the password for the vault {vault} is not set, so what is stored is not encrypted; set it (or pass --secure false to silence this warning).";
 
     /// <summary>The vault archive does not exist yet.</summary>
     public static LarderNotFoundException VaultNotFound(string vault)

@@ -38,7 +38,7 @@ public sealed class VaultTsvWriter : IAsyncDisposable, IDisposable
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
-    private readonly StringBuilder _text = new();
+    private readonly Utf8Sink _text = new(1 << 16);
     private readonly int[] _timestampLevels;
     private long _row;
     private bool _headerWritten;
@@ -121,6 +121,7 @@ public sealed class VaultTsvWriter : IAsyncDisposable, IDisposable
         finally
         {
             _disposed = true;
+            _text.Dispose();
             if (!_leaveOpen)
             {
                 _stream.Dispose();
@@ -143,6 +144,7 @@ public sealed class VaultTsvWriter : IAsyncDisposable, IDisposable
         finally
         {
             _disposed = true;
+            _text.Dispose();
             if (!_leaveOpen)
             {
                 await _stream.DisposeAsync().ConfigureAwait(false);
@@ -167,16 +169,16 @@ public sealed class VaultTsvWriter : IAsyncDisposable, IDisposable
             return;
         }
 
-        byte[] bytes = Utf8.GetBytes(_text.ToString());
-        _text.Clear();
         if (async)
         {
-            await _stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            await _stream.WriteAsync(_text.Written, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            _stream.Write(bytes);
+            _stream.Write(_text.Written.Span);
         }
+
+        _text.Clear();
     }
 
     private void WriteHeaderIfNeeded()
@@ -187,13 +189,15 @@ public sealed class VaultTsvWriter : IAsyncDisposable, IDisposable
         }
 
         _headerWritten = true;
+        var header = new StringBuilder();
         foreach (var field in Schema.Fields)
         {
-            _text.Append('\t');
-            TsvValueText.AppendQuoted(_text, field.Name);
+            header.Append('\t');
+            TsvValueText.AppendQuoted(header, field.Name);
         }
 
-        _text.Append('\n');
+        header.Append('\n');
+        _text.Write(Utf8.GetBytes(header.ToString()));
     }
 
     private void AppendBatch(RecordBatch batch)
@@ -214,18 +218,25 @@ public sealed class VaultTsvWriter : IAsyncDisposable, IDisposable
             }
         }
 
-        var text = _text;
+        var cells = new TsvCellEncoder[batch.ColumnCount];
+        for (int c = 0; c < cells.Length; c++)
+        {
+            cells[c] = TsvCellEncoder.Create(batch.Column(c), _timestampLevels[c]);
+        }
+
+        Utf8Sink text = _text;
         for (int r = 0; r < batch.Length; r++)
         {
-            text.Append(_row.ToString(CultureInfo.InvariantCulture));
+            _row.TryFormat(text.GetSpan(24), out int written, default, CultureInfo.InvariantCulture);
+            text.Advance(written);
             _row++;
-            for (int c = 0; c < batch.ColumnCount; c++)
+            for (int c = 0; c < cells.Length; c++)
             {
-                text.Append('\t');
-                TsvValueText.AppendValue(text, batch.Column(c), r, _timestampLevels[c], quote: true);
+                text.Write((byte)'\t');
+                cells[c].Append(text, r);
             }
 
-            text.Append('\n');
+            text.Write((byte)'\n');
         }
     }
 }
