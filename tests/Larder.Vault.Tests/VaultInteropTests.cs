@@ -41,13 +41,15 @@ public sealed class VaultInteropTests : IDisposable
         string csv = _dir.File("from-file.csv");
         await File.WriteAllTextAsync(csv, "name,score\n\"tab\there\",1.5\nplain,\n\"quote\"\"d\",-2\n");
         vault.StoreFile("from_file", "datasets", csv);
+        vault.StoreTable("σalaries", "données/été", VaultTestData.SalariesTable());
 
         var spec = new JsonArray(
             Spec("datasets/mixed", ["t", "t_utc"], ["t_utc"]),
             Spec("datasets/streamed", ["t", "t_utc"], ["t_utc"]),
             Spec("datasets/salaries", [], []),
             Spec("deep/module/cities", [], []),
-            Spec("datasets/from_file", [], []));
+            Spec("datasets/from_file", [], []),
+            Spec("données/été/σalaries", [], []));
         using var read = await VaultPeer.RunAsync(_dir.Path, "read", path, spec.ToJsonString());
         var root = read.RootElement;
 
@@ -57,6 +59,7 @@ public sealed class VaultInteropTests : IDisposable
         Assert.Equal(["1", "1"], VaultPeer.Values(salaries, "a"));
         Assert.Equal(["1", "2"], VaultPeer.Values(salaries, "b"));
         Assert.Equal("int64", salaries.GetProperty("dtypes").GetProperty("a").GetString());
+        Assert.Equal(["1", "2"], VaultPeer.Values(root.GetProperty("données/été/σalaries"), "b"));
         var cityCanon = root.GetProperty("deep/module/cities");
         Assert.Equal(VaultPeer.Column(cities, 0), VaultPeer.Values(cityCanon, "city"));
         Assert.Equal(VaultPeer.Column(cities, 1), VaultPeer.Values(cityCanon, "n"));
@@ -126,6 +129,31 @@ public sealed class VaultInteropTests : IDisposable
         using var salaries = vault.Import("salaries", "datasets");
         Assert.Equal(0x3FDAA797u, salaries.Operation.New!.Crc32);
         vault.Assert("salaries", "datasets", "3FDAA797");
+    }
+
+    [Theory]
+    [InlineData("zipcrypto")]
+    [InlineData("aes256")]
+    public async Task Store_Into7ZipArchive_OldEntriesKeptAnd7ZipExtractsAll(string packing)
+    {
+        (string path, JsonDocument written) = await PythonArchiveAsync(packing);
+        written.Dispose();
+        var vault = Vault.Open(path, Quiet with { Password = Password });
+
+        vault.StoreTable("salaries", "datasets", VaultTestData.MixedTable(30, 41));
+        await vault.StoreBytesAsync("added", "raw", ZipTestSupport.TextBytes(10_000, 42));
+        vault.Delete("cities", "other");
+
+        string outDir = _dir.File("out-" + packing);
+        await VaultPeer.SevenZipOkAsync(_dir.Path, "x", "-p" + Password, "-o" + outDir, path);
+        Assert.Equal(ZipTestSupport.TextBytes(10_000, 42), await File.ReadAllBytesAsync(Path.Combine(outDir, "raw", "added")));
+        Assert.False(File.Exists(Path.Combine(outDir, "other", "cities")));
+        using var mixed = vault.Import("mixed", "datasets", new VaultImportOptions { Optimise = false });
+        var extracted = Vault.Open(_dir.File("check.zip"), Quiet);
+        extracted.StoreFile("mixed", "datasets", Path.Combine(outDir, "datasets", "mixed"), new VaultStoreOptions { Format = VaultFormat.Bytes });
+        Assert.Equal(mixed.Operation.New!.Sha256, extracted.ReadLog().Single().Sha256);
+        using var salaries = vault.Import("salaries", "datasets", new VaultImportOptions { Optimise = false });
+        Assert.Equal(VaultPeer.Column(VaultTestData.MixedTable(30, 41), 4), VaultPeer.Column(salaries.Table!, 4));
     }
 
     [Fact]

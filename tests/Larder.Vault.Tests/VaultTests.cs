@@ -908,6 +908,35 @@ public sealed class VaultTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_WhileAnotherThreadStores_EveryReadComplete()
+    {
+        var vault = Open();
+        Table table = VaultTestData.MixedTable(200, 31);
+        vault.StoreTable("x", "m", table);
+        var expected = VaultPeer.Column(table, 4);
+
+        var writer = Task.Run(() =>
+        {
+            for (int i = 0; i < 12; i++)
+            {
+                vault.StoreBytes($"other{i}", "m", ZipTestSupport.RandomBytes(50_000, i));
+                vault.StoreTable("x", "m", table);
+            }
+        });
+        var reader = Task.Run(async () =>
+        {
+            for (int i = 0; i < 30; i++)
+            {
+                using var imported = await vault.ImportAsync("x", "m", new VaultImportOptions { Optimise = false });
+                Assert.Equal(expected, VaultPeer.Column(imported.Table!, 4));
+            }
+        });
+        await Task.WhenAll(writer, reader);
+
+        Assert.Equal(13, vault.List().Count);
+    }
+
+    [Fact]
     public void Store_WriterFailsMidway_OldArchiveKeptAndNoTemporaryLeft()
     {
         var vault = Open();
