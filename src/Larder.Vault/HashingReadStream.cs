@@ -24,16 +24,8 @@ internal sealed class HashingReadStream(Stream inner) : Stream
         set => throw new NotSupportedException();
     }
 
-    /// <summary>Reads what is left (so the inner stream checks its CRC) and returns the checksums of everything read.</summary>
-    public async ValueTask<VaultHashes> FinishAsync(bool async, CancellationToken cancellationToken)
-    {
-        byte[] buffer = new byte[1 << 16];
-        while ((async ? await ReadAsync(buffer, cancellationToken).ConfigureAwait(false) : Read(buffer)) > 0)
-        {
-        }
-
-        return new VaultHashes(_crc, Convert.ToHexStringLower(_sha.GetHashAndReset()));
-    }
+    /// <summary>The checksums of everything read; call once, after the end was reached.</summary>
+    public VaultHashes Result() => new(_crc, Convert.ToHexStringLower(_sha.GetHashAndReset()));
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 

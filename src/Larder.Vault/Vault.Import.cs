@@ -40,7 +40,7 @@ public sealed partial class Vault
         string entryName = VaultNames.Entry(module, name);
         using OpenedEntry opened = await OpenEntryAsync(entryName, async: true, cancellationToken).ConfigureAwait(false);
         T result = await loader(opened.Content, cancellationToken).ConfigureAwait(false);
-        VaultHashes hashes = await opened.Hashing.FinishAsync(async: true, cancellationToken).ConfigureAwait(false);
+        VaultHashes hashes = await opened.FinishAsync(async: true, cancellationToken).ConfigureAwait(false);
         await FinishImportAsync(name, module, options, entryName, hashes, started, null, async: true, cancellationToken).ConfigureAwait(false);
         return result;
     }
@@ -129,7 +129,7 @@ public sealed partial class Vault
 
         try
         {
-            VaultHashes hashes = await opened.Hashing.FinishAsync(async, cancellationToken).ConfigureAwait(false);
+            VaultHashes hashes = await opened.FinishAsync(async, cancellationToken).ConfigureAwait(false);
             VaultOperation operation = await FinishImportAsync(name, module, options, entryName, hashes, started, reduction, async, cancellationToken).ConfigureAwait(false);
             return new VaultImport(kind, opened.Format, operation, table, array, json, bytes, reduction);
         }
@@ -211,7 +211,7 @@ public sealed partial class Vault
                     opened.Content.CopyTo(output.Stream, 1 << 20);
                 }
 
-                VaultHashes hashes = await opened.Hashing.FinishAsync(async, cancellationToken).ConfigureAwait(false);
+                VaultHashes hashes = await opened.FinishAsync(async, cancellationToken).ConfigureAwait(false);
                 await output.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return await FinishImportAsync(name, module, options, entryName, hashes, started, reduction, async, cancellationToken).ConfigureAwait(false);
             }
@@ -233,7 +233,7 @@ public sealed partial class Vault
                 optimizer.Observe(batch);
             }
 
-            await opened.Hashing.FinishAsync(async, cancellationToken).ConfigureAwait(false);
+            await opened.FinishAsync(async, cancellationToken).ConfigureAwait(false);
             return optimizer.CreatePlan();
         }
     }
@@ -301,13 +301,26 @@ public sealed partial class Vault
             }
 
             var hashing = new HashingReadStream(archive.OpenEntry(entry, password));
+
+            // Inflating, decrypting and checksumming run a few blocks ahead on another thread while the caller parses.
+            var ahead = new ReadAheadStream(hashing);
             byte[] head = new byte[VaultContent.HeadLength];
-            int count = async
-                ? await hashing.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false)
-                : hashing.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            int count;
+            try
+            {
+                count = async
+                    ? await ahead.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false)
+                    : ahead.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            }
+            catch
+            {
+                ahead.Dispose();
+                throw;
+            }
+
             bool complete = count < head.Length || entry.Length == count;
             VaultFormat format = VaultContent.Detect(head.AsSpan(0, count), complete, out bool unconfirmed);
-            Stream content = new PrefixedStream(head, count, hashing);
+            Stream content = new PrefixedStream(head, count, ahead);
             if (unconfirmed)
             {
                 // Confirming JSON needs the whole entry; beyond the JSON size limit it is treated as a table.
@@ -315,17 +328,17 @@ public sealed partial class Vault
                 {
                     var all = new MemoryStream();
                     await CopyAsync(content, all, async, cancellationToken).ConfigureAwait(false);
-                    format = VaultContent.IsJson(all.GetBuffer().AsSpan(0, (int)all.Length)) ? VaultFormat.Json : VaultFormat.Tsv;
+                    format = VaultContent.IsJson(all.GetBuffer().AsSpan(0, (int)all.Length)) ? VaultFormat.Json : VaultContent.TextLayout(head.AsSpan(0, count));
                     all.Position = 0;
                     content = all;
                 }
                 else
                 {
-                    format = VaultFormat.Tsv;
+                    format = VaultContent.TextLayout(head.AsSpan(0, count));
                 }
             }
 
-            return new OpenedEntry(archive, hashing, content, format, $"{Path}:{entryName}", entry.Length);
+            return new OpenedEntry(archive, hashing, ahead, content, format, $"{Path}:{entryName}", entry.Length);
         }
         catch
         {
@@ -385,9 +398,18 @@ public sealed partial class Vault
     }
 
     /// <summary>An entry being read: the archive it lives in, the checksumming stream, and its content stream (head included).</summary>
-    private sealed class OpenedEntry(ZipArchiveReader archive, HashingReadStream hashing, Stream content, VaultFormat format, string source, long entryLength) : IDisposable
+    private sealed class OpenedEntry(ZipArchiveReader archive, HashingReadStream hashing, ReadAheadStream ahead, Stream content, VaultFormat format, string source, long entryLength) : IDisposable
     {
-        public HashingReadStream Hashing => hashing;
+        /// <summary>Reads what is left (so the entry's CRC is checked) and returns the checksums of all its bytes.</summary>
+        public async ValueTask<VaultHashes> FinishAsync(bool async, CancellationToken cancellationToken)
+        {
+            byte[] buffer = new byte[1 << 16];
+            while ((async ? await ahead.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) : ahead.Read(buffer)) > 0)
+            {
+            }
+
+            return hashing.Result();
+        }
 
         public Stream Content => content;
 
@@ -400,6 +422,7 @@ public sealed partial class Vault
         public void Dispose()
         {
             content.Dispose();
+            ahead.Dispose();
             hashing.Dispose();
             archive.Dispose();
         }

@@ -131,7 +131,7 @@ public sealed partial class Vault
         else
         {
             using OpenedEntry opened = await OpenEntryAsync(entryName, async, cancellationToken).ConfigureAwait(false);
-            actual = await opened.Hashing.FinishAsync(async, cancellationToken).ConfigureAwait(false);
+            actual = await opened.FinishAsync(async, cancellationToken).ConfigureAwait(false);
         }
 
         string found = isCrc ? actual.Crc32Hex : actual.Sha256!;

@@ -16,7 +16,8 @@ internal static class VaultContent
     /// <summary>
     /// The layout of an entry whose first bytes are <paramref name="head"/> (all of it when <paramref name="complete"/>):
     /// NPY, Parquet and Arrow by their magic numbers; JSON when the bytes parse as one JSON document (for an incomplete
-    /// head, when they start like one: the caller confirms); bytes when the head is not UTF-8 text; TSV otherwise.
+    /// head, when they start like one: the caller confirms); TSV when the head is UTF-8 text whose first line has a tab
+    /// (data_vault's tables always do, for the index column); bytes otherwise.
     /// </summary>
     public static VaultFormat Detect(ReadOnlySpan<byte> head, bool complete, out bool jsonUnconfirmed)
     {
@@ -45,14 +46,22 @@ internal static class VaultContent
         {
             if (complete)
             {
-                return IsJson(head) ? VaultFormat.Json : VaultFormat.Tsv;
+                return IsJson(head) ? VaultFormat.Json : TextLayout(head);
             }
 
             jsonUnconfirmed = true;
             return VaultFormat.Json;
         }
 
-        return VaultFormat.Tsv;
+        return TextLayout(head);
+    }
+
+    /// <summary>TSV when the first line has a tab (a data_vault table always has its index column), else bytes.</summary>
+    public static VaultFormat TextLayout(ReadOnlySpan<byte> head)
+    {
+        int lineEnd = head.IndexOf((byte)'\n');
+        ReadOnlySpan<byte> header = lineEnd < 0 ? head : head[..lineEnd];
+        return header.Contains((byte)'\t') ? VaultFormat.Tsv : VaultFormat.Bytes;
     }
 
     public static VaultEntryKind KindOf(VaultFormat format) => format switch

@@ -135,7 +135,10 @@ internal abstract class TsvCellEncoder
             }
 
             double value = array.Values[row];
-            if (!double.IsFinite(value))
+            double magnitude = Math.Abs(value);
+
+            // Python's repr switches to an exponent below 1e-4 and from 1e16; .NET's round-trip text at other points.
+            if (!double.IsFinite(value) || magnitude >= 1e16 || (magnitude < 1e-4 && magnitude != 0))
             {
                 TsvValueText.AppendDouble(_slow.Clear(), value);
                 WriteText(sink, _slow);
@@ -147,7 +150,6 @@ internal abstract class TsvCellEncoder
             ReadOnlySpan<byte> text = span[..written];
             if (text.IndexOf((byte)'E') >= 0)
             {
-                // Exponent layouts differ between .NET and Python: let the general path re-lay them.
                 TsvValueText.AppendDouble(_slow.Clear(), value);
                 WriteText(sink, _slow);
                 return;
@@ -238,7 +240,7 @@ internal abstract class TsvCellEncoder
                 secondOfDay += 86_400;
             }
 
-            var (year, month, day) = CivilFromDays(days);
+            var (year, month, day) = TsvValueText.CivilFromDays(days);
             if (year is < 1 or > 9999)
             {
                 TsvValueText.AppendTimestamp(_slow.Clear(), value, array.Type.Unit, level);
@@ -292,20 +294,6 @@ internal abstract class TsvCellEncoder
                 target[i] = (byte)('0' + (value % 10));
                 value /= 10;
             }
-        }
-
-        /// <summary>The proleptic Gregorian date of a day count from 1970-01-01 (H. Hinnant's civil_from_days).</summary>
-        private static (long Year, long Month, long Day) CivilFromDays(long days)
-        {
-            long z = days + 719_468;
-            long era = (z >= 0 ? z : z - 146_096) / 146_097;
-            long doe = z - (era * 146_097);
-            long yoe = (doe - (doe / 1460) + (doe / 36_524) - (doe / 146_096)) / 365;
-            long doy = doe - ((365 * yoe) + (yoe / 4) - (yoe / 100));
-            long mp = ((5 * doy) + 2) / 153;
-            long day = doy - (((153 * mp) + 2) / 5) + 1;
-            long month = mp < 10 ? mp + 3 : mp - 9;
-            return (yoe + (era * 400) + (month <= 2 ? 1 : 0), month, day);
         }
     }
 

@@ -111,12 +111,14 @@ internal static class TsvValueText
         text.Append('"').Append(value.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
     }
 
-    /// <summary>Appends a zone-less timestamp in the column layout <paramref name="level"/>.</summary>
+    /// <summary>
+    /// Appends a zone-less timestamp in the column layout <paramref name="level"/>. Years outside 1–9999 (which pandas
+    /// cannot hold) are written as numpy writes datetime64 years: at least four digits, with a sign when negative.
+    /// </summary>
     public static void AppendTimestamp(StringBuilder text, long value, TimeUnit unit, int level)
     {
         var (seconds, nanos) = Split(value, unit);
-        var time = DateTime.UnixEpoch.AddSeconds(seconds);
-        text.Append(time.ToString(level == DateOnly ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+        AppendDateTime(text, seconds, level != DateOnly);
         switch (level)
         {
             case Millis:
@@ -135,7 +137,7 @@ internal static class TsvValueText
     public static void AppendZonedTimestamp(StringBuilder text, long value, TimeUnit unit)
     {
         var (seconds, nanos) = Split(value, unit);
-        text.Append(DateTime.UnixEpoch.AddSeconds(seconds).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+        AppendDateTime(text, seconds, withTime: true);
         if (nanos != 0)
         {
             text.Append('.').Append(nanos % 1_000 == 0
@@ -146,11 +148,43 @@ internal static class TsvValueText
         text.Append("+00:00");
     }
 
+    /// <summary>The proleptic Gregorian date of a day count from 1970-01-01 (H. Hinnant's civil_from_days), for any day count a timestamp can hold.</summary>
+    public static (long Year, int Month, int Day) CivilFromDays(long days)
+    {
+        long z = days + 719_468;
+        long era = (z >= 0 ? z : z - 146_096) / 146_097;
+        long doe = z - (era * 146_097);
+        long yoe = (doe - (doe / 1460) + (doe / 36_524) - (doe / 146_096)) / 365;
+        long doy = doe - ((365 * yoe) + (yoe / 4) - (yoe / 100));
+        long mp = ((5 * doy) + 2) / 153;
+        int day = (int)(doy - (((153 * mp) + 2) / 5) + 1);
+        int month = (int)(mp < 10 ? mp + 3 : mp - 9);
+        return (yoe + (era * 400) + (month <= 2 ? 1 : 0), month, day);
+    }
+
+    private static void AppendDateTime(StringBuilder text, long seconds, bool withTime)
+    {
+        long days = FloorDiv(seconds, 86_400);
+        long secondOfDay = seconds - (days * 86_400);
+        var (year, month, day) = CivilFromDays(days);
+        text.Append(year < 0 ? "-" : string.Empty)
+            .Append(Math.Abs(year).ToString("D4", CultureInfo.InvariantCulture))
+            .Append('-').Append(month.ToString("D2", CultureInfo.InvariantCulture))
+            .Append('-').Append(day.ToString("D2", CultureInfo.InvariantCulture));
+        if (withTime)
+        {
+            text.Append(' ')
+                .Append((secondOfDay / 3600).ToString("D2", CultureInfo.InvariantCulture)).Append(':')
+                .Append((secondOfDay / 60 % 60).ToString("D2", CultureInfo.InvariantCulture)).Append(':')
+                .Append((secondOfDay % 60).ToString("D2", CultureInfo.InvariantCulture));
+        }
+    }
+
     /// <summary>Appends a date32/date64 value as <c>YYYY-MM-DD</c>.</summary>
     public static void AppendDate(StringBuilder text, IArrowArray array, int row)
     {
         long days = array is PrimitiveArray<int> d32 ? d32.Values[row] : FloorDiv(((PrimitiveArray<long>)array).Values[row], 86_400_000);
-        text.Append(DateTime.UnixEpoch.AddDays(days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        AppendDateTime(text, days * 86_400, withTime: false);
     }
 
     /// <summary>Appends Python's <c>repr</c> of <paramref name="value"/>; NaN appends nothing (pandas' empty na_rep).</summary>

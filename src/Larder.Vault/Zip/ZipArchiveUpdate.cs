@@ -385,9 +385,9 @@ public sealed class ZipArchiveUpdate
 
     private static async ValueTask<(uint Crc, long Length, byte[] Sha256)> CompressAsync(Pending pending, Stream target, ZipEntryOptions options, bool async, CancellationToken cancellationToken)
     {
-        Stream sink = options.Compression == ZipCompression.Deflate
-            ? new DeflateStream(target, options.Level, leaveOpen: true)
-            : target;
+        // Deflate runs on every core (chunks compressed in parallel, written in order) while the producer keeps going.
+        ParallelDeflateStream? deflate = options.Compression == ZipCompression.Deflate ? new ParallelDeflateStream(target, options.Level) : null;
+        Stream sink = deflate ?? target;
         using var counted = new ChecksumWriteStream(sink, options.ComputeSha256);
         try
         {
@@ -418,13 +418,15 @@ public sealed class ZipArchiveUpdate
                     counted.Write(buffer, 0, n);
                 }
             }
+
+            if (deflate is not null)
+            {
+                await deflate.FinishAsync(async, cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
-            if (!ReferenceEquals(sink, target))
-            {
-                sink.Dispose();
-            }
+            deflate?.Dispose();
         }
 
         return (counted.Crc32, counted.Count, counted.GetSha256());

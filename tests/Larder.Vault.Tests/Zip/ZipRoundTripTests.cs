@@ -185,7 +185,7 @@ public sealed class ZipRoundTripTests : IDisposable
     }
 
     [Fact]
-    public void ReadAllBytes_AesCiphertextFlipped_ThrowsChecksumBeforeReturningData()
+    public void ReadAllBytes_AesCiphertextFlipped_ThrowsAuthBeforeReturningData()
     {
         byte[] archive = Build(u => u.Put("m/secret", TextBytes(1000, 4), new ZipEntryOptions { Password = Password }));
         using (ZipArchiveReader reader = Open(archive))
@@ -195,7 +195,9 @@ public sealed class ZipRoundTripTests : IDisposable
         }
 
         using ZipArchiveReader damaged = Open(archive);
-        Assert.Throws<LarderChecksumException>(() => damaged.OpenEntry(damaged.Get("m/secret"), Password));
+        // The MAC is keyed by the password, so damage reads as "wrong password or corrupt" (exit 5).
+        var error = Assert.Throws<LarderAuthException>(() => damaged.OpenEntry(damaged.Get("m/secret"), Password));
+        Assert.Contains("password is wrong, or the entry was corrupted", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
