@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # THE benchmark command: sets up (scripts/setup.sh, idempotent), builds the benchmarks in Release, and runs the compare
-# mode, which times Larder's Arrow IPC, CSV, codec and Parquet workloads next to their references (memcpy, pandas, the
-# zstd/lz4 tools, DuckDB) and prints one table: workload, ours, reference, ratio, target, met?. The same goes to
-# DIR/results.json.
+# mode, which times Larder's Arrow IPC, CSV, codec, Parquet and vault workloads next to their references (memcpy, pandas,
+# the zstd/lz4 tools, DuckDB, data_vault's pandas + zipfile, dd) and prints one table: workload, ours, reference,
+# ratio, target, met?. The same goes to DIR/results.json.
 #
 # Usage: bash bench/run.sh [--quick] [--no-setup] [extra compare options, e.g. --no-cold, --only parquet]
-#   (default)      1 GiB IPC table, 1,000,000 CSV rows, 10,000,000 Parquet rows; DIR = artifacts/bench
-#   --quick        smoke run: 64 MiB IPC table, 100,000 CSV rows, 1,000,000 Parquet rows; DIR = artifacts/bench/quick
+#   (default)      1 GiB IPC table, 1,000,000 CSV rows, 10,000,000 Parquet rows, vault: 1,000,000 rows and a 1 GiB array;
+#                  DIR = artifacts/bench
+#   --quick        smoke run: 64 MiB IPC table, 100,000 CSV rows, 1,000,000 Parquet rows, vault: 100,000 rows and a
+#                  64 MiB array; DIR = artifacts/bench/quick
 #   --no-setup     skip scripts/setup.sh (when it already ran)
-#   --only GROUPS  run only these of ipc,csv,codecs,parquet (comma-separated), e.g. --only parquet
+#   --only GROUPS  run only these of ipc,csv,codecs,parquet,vault (comma-separated), e.g. --only vault
 # Generated inputs are kept in DIR and reused (they are deterministic). Exit code 0 unless something failed to run:
 # missed targets are reported, not errors. See bench/README.md.
 set -euo pipefail
@@ -25,17 +27,17 @@ for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
     --no-setup) setup=0 ;;
-    -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) extra+=("$arg") ;;
   esac
 done
 
 if [ "$quick" -eq 1 ]; then
   data="$root/artifacts/bench/quick"
-  sizes=(--ipc-gib 0.0625 --csv-rows 100000 --pq-rows 1000000)
+  sizes=(--ipc-gib 0.0625 --csv-rows 100000 --pq-rows 1000000 --vault-rows 100000 --vault-array-mib 64)
 else
   data="$root/artifacts/bench"
-  sizes=(--ipc-gib 1 --csv-rows 1000000 --pq-rows 10000000)
+  sizes=(--ipc-gib 1 --csv-rows 1000000 --pq-rows 10000000 --vault-rows 1000000 --vault-array-mib 1024)
 fi
 
 if [ "$setup" -eq 1 ]; then

@@ -27,7 +27,7 @@ internal sealed partial class CompareRunner
         string inputPath = Path.Combine(options.DataDir, stem + "_input.parquet");
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"[4/4] Parquet: {rows:N0} rows (id int64, value float64, city utf8 x6, ts timestamp[ns]; nullable, no nulls), codecs {string.Join(", ", ParquetCodecs)}"));
+            $"[4/5] Parquet: {rows:N0} rows (id int64, value float64, city utf8 x6, ts timestamp[ns]; nullable, no nulls), codecs {string.Join(", ", ParquetCodecs)}"));
 
         if (!File.Exists(ipcPath))
         {

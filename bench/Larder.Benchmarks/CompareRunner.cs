@@ -26,17 +26,23 @@ internal sealed record CompareOptions
     /// <summary>Rows of the Parquet table.</summary>
     public long ParquetRows { get; init; } = 10_000_000;
 
+    /// <summary>Rows of the table stored into and imported from a vault.</summary>
+    public int VaultRows { get; init; } = 1_000_000;
+
+    /// <summary>Size of the float64 array stored into a vault, in MiB.</summary>
+    public long VaultArrayMib { get; init; } = 1024;
+
     /// <summary>The workload groups to run (<see cref="Groups"/>); all by default.</summary>
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(Groups);
 
     /// <summary>The workload groups, in run order.</summary>
-    public static readonly string[] Groups = ["ipc", "csv", "codecs", "parquet"];
+    public static readonly string[] Groups = ["ipc", "csv", "codecs", "parquet", "vault"];
 
     public bool Runs(string group) => Only.Contains(group);
 
     public static string Usage =>
         "usage: Larder.Benchmarks compare --data DIR [--ipc-gib 1] [--csv-rows 1000000] [--pq-rows 10000000] [--no-cold]\n" +
-        "                                 [--only ipc,csv,codecs,parquet] [--repo DIR]";
+        "                                 [--vault-rows 1000000] [--vault-array-mib 1024] [--only ipc,csv,codecs,parquet,vault] [--repo DIR]";
 
     public static CompareOptions Parse(IReadOnlyList<string> args)
     {
@@ -45,6 +51,8 @@ internal sealed record CompareOptions
         double ipcGib = 1.0;
         int csvRows = 1_000_000;
         long pqRows = 10_000_000;
+        int vaultRows = 1_000_000;
+        long vaultArrayMib = 1024;
         bool cold = true;
         HashSet<string> only = [.. Groups];
         for (int i = 0; i < args.Count; i++)
@@ -57,6 +65,8 @@ internal sealed record CompareOptions
                 case "--ipc-gib": ipcGib = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--csv-rows": csvRows = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--pq-rows": pqRows = long.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--vault-rows": vaultRows = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--vault-array-mib": vaultArrayMib = long.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--no-cold": cold = false; break;
                 case "--only":
                     only = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
@@ -75,9 +85,9 @@ internal sealed record CompareOptions
             throw new ArgumentException("--data DIR is required");
         }
 
-        if (ipcGib <= 0 || csvRows <= 0 || pqRows <= 0)
+        if (ipcGib <= 0 || csvRows <= 0 || pqRows <= 0 || vaultRows <= 0 || vaultArrayMib <= 0)
         {
-            throw new ArgumentException("--ipc-gib, --csv-rows and --pq-rows must be positive");
+            throw new ArgumentException("--ipc-gib, --csv-rows, --pq-rows, --vault-rows and --vault-array-mib must be positive");
         }
 
         return new CompareOptions
@@ -87,6 +97,8 @@ internal sealed record CompareOptions
             IpcGib = ipcGib,
             CsvRows = csvRows,
             ParquetRows = pqRows,
+            VaultRows = vaultRows,
+            VaultArrayMib = vaultArrayMib,
             Cold = cold,
             Only = only,
         };
@@ -141,6 +153,12 @@ internal sealed partial class CompareRunner(CompareOptions options)
         if (options.Runs("parquet"))
         {
             RunParquetGroup(peers);
+        }
+
+        // --- 5. Vault vs data_vault's pandas + zipfile, and vs dd -------------------------------------------------------
+        if (options.Runs("vault"))
+        {
+            RunVaultGroup(peers);
         }
 
         // --- Report -------------------------------------------------------------------------------------------------------------
@@ -242,7 +260,7 @@ internal sealed partial class CompareRunner(CompareOptions options)
         string output = Path.Combine(options.DataDir, "out_ours.arrow");
 
         Console.WriteLine();
-        Console.WriteLine($"[1/4] Arrow IPC: building a {FormatBytes(targetBytes)} table (int64, float64, utf8 x6, timestamp[ns]) in {DataGen.IpcBatchRows:N0}-row batches");
+        Console.WriteLine($"[1/5] Arrow IPC: building a {FormatBytes(targetBytes)} table (int64, float64, utf8 x6, timestamp[ns]) in {DataGen.IpcBatchRows:N0}-row batches");
         var sw = Stopwatch.StartNew();
         var batches = DataGen.BuildIpcBatches(targetBytes);
         long rows = Workloads.Rows(batches);
@@ -331,13 +349,14 @@ internal sealed partial class CompareRunner(CompareOptions options)
     }
 
     // ---------------------------------------------------------------------------------------------------------------------
-    private string EnsureCsv()
+    private string EnsureCsv(int? rows = null)
     {
-        string path = Path.Combine(options.DataDir, $"csv_{options.CsvRows}rows_v1.csv");
+        int count = rows ?? options.CsvRows;
+        string path = Path.Combine(options.DataDir, $"csv_{count}rows_v1.csv");
         if (!File.Exists(path))
         {
             Console.WriteLine($"  writing the CSV input {path}");
-            DataGen.WriteCsvFile(path, options.CsvRows);
+            DataGen.WriteCsvFile(path, count);
         }
 
         return path;
@@ -348,7 +367,7 @@ internal sealed partial class CompareRunner(CompareOptions options)
     private CsvResult RunCsv(string path)
     {
         Console.WriteLine();
-        Console.WriteLine($"[2/4] CSV: {options.CsvRows:N0} rows (id int64, value float64, city utf8 x6, ts ISO-8601) from {path}");
+        Console.WriteLine($"[2/5] CSV: {options.CsvRows:N0} rows (id int64, value float64, city utf8 x6, ts ISO-8601) from {path}");
         long inputBytes = new FileInfo(path).Length;
         string output = Path.Combine(options.DataDir, "out_ours.csv");
         try
@@ -388,7 +407,7 @@ internal sealed partial class CompareRunner(CompareOptions options)
     {
         byte[] input = DataGen.ReadAllBytes(path);
         Console.WriteLine();
-        Console.WriteLine($"[3/4] Codecs: {FormatBytes(input.Length)} ({Path.GetFileName(path)}), whole buffer per call (lz4 frames use 4 MiB blocks, as lz4 -b does); samples of >= 0.25 s of back-to-back calls, best of 8");
+        Console.WriteLine($"[3/5] Codecs: {FormatBytes(input.Length)} ({Path.GetFileName(path)}), whole buffer per call (lz4 frames use 4 MiB blocks, as lz4 -b does); samples of >= 0.25 s of back-to-back calls, best of 8");
         var results = new List<(CodecCase, CodecResult)>();
         var raw = new JsonObject();
         byte[] restored = new byte[input.Length];
@@ -441,6 +460,8 @@ internal sealed partial class CompareRunner(CompareOptions options)
                 ["ipc_gib"] = options.IpcGib,
                 ["csv_rows"] = options.CsvRows,
                 ["parquet_rows"] = options.ParquetRows,
+                ["vault_rows"] = options.VaultRows,
+                ["vault_array_mib"] = options.VaultArrayMib,
                 ["cold"] = options.Cold,
                 ["only"] = string.Join(",", CompareOptions.Groups.Where(options.Runs)),
             },

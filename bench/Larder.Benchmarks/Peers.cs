@@ -40,6 +40,14 @@ internal sealed class Peers(string repoRoot)
         return Run("duckdb_parquet.mjs", "node", [.. args]);
     }
 
+    /// <summary><c>bench/peers/vault_pandas.py CSV_IN WORK_DIR RUNS</c>: data_vault's store and import with pandas and zipfile, medians.</summary>
+    public JsonObject? VaultPandas(string csvIn, string workDir, int runs) =>
+        Run("vault_pandas.py", Python, Script("vault_pandas.py"), csvIn, workDir, runs.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary><c>bench/peers/vault_dd.py OUT_FILE SIZE_MIB RUNS</c>: <c>dd … conv=fdatasync</c> of the same size, medians.</summary>
+    public JsonObject? VaultDd(string outFile, long mib, int runs) =>
+        Run("vault_dd.py", Python, Script("vault_dd.py"), outFile, mib.ToString(CultureInfo.InvariantCulture), runs.ToString(CultureInfo.InvariantCulture));
+
     private string Script(string name) => Path.Combine(repoRoot, "bench", "peers", name);
 
     private JsonObject? Run(string name, string program, params string[] args)

@@ -8,7 +8,7 @@ namespace Larder.Benchmarks;
 /// <summary>
 /// Entry point. Modes:
 /// <list type="bullet">
-/// <item><c>compare --data DIR [--ipc-gib 1] [--csv-rows 1000000] [--no-cold]</c>: our workloads (Stopwatch, warm-up,
+/// <item><c>compare --data DIR [--ipc-gib 1] [--csv-rows 1000000] [--vault-rows 1000000] [--vault-array-mib 1024] [--no-cold] [--only GROUPS]</c>: our workloads (Stopwatch, warm-up,
 /// best of N) next to the reference programs in <c>bench/peers</c>; prints the table and writes <c>DIR/results.json</c>.</item>
 /// <item><c>bdn [--data DIR] [BenchmarkDotNet arguments, e.g. --filter '*']</c>: the BenchmarkDotNet classes with a short
 /// in-process job (3 warm-ups, 3 iterations).</item>
