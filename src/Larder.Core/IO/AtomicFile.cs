@@ -48,7 +48,7 @@ public sealed class AtomicFile : IAsyncDisposable, IDisposable
         string temp = System.IO.Path.Combine(dir, $".{System.IO.Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            return new AtomicFile(full, temp, new PreallocatingFileStream(temp, FileMode.CreateNew), durable);
+            return new AtomicFile(full, temp, new PreallocatingFileStream(temp, FileMode.CreateNew) { EarlyWriteBack = durable }, durable);
         }
         catch (UnauthorizedAccessException e)
         {

@@ -49,9 +49,37 @@ internal sealed class ChecksumWriteStream : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        Observe(buffer.Span);
-        await _inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (_sha is null || buffer.Length < 2 * PipelineSlice)
+        {
+            Observe(buffer.Span);
+            await _inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // A large write (a whole array): SHA-256, the slowest step, hashes one slice on another thread while this one
+        // checksums and writes the slice before; the caller's buffer is not touched after this method returns.
+        Task hashing = Task.CompletedTask;
+        try
+        {
+            for (int offset = 0; offset < buffer.Length; offset += PipelineSlice)
+            {
+                ReadOnlyMemory<byte> slice = buffer.Slice(offset, Math.Min(PipelineSlice, buffer.Length - offset));
+                await hashing.ConfigureAwait(false);
+                IncrementalHash sha = _sha;
+                hashing = Task.Run(() => sha.AppendData(slice.Span), cancellationToken);
+                _crc = Larder.Checksums.Crc32.Compute(_crc, slice.Span);
+                Count += slice.Length;
+                await _inner.WriteAsync(slice, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // Never leave a hash running over the caller's memory.
+            await hashing.ConfigureAwait(false);
+        }
     }
+
+    private const int PipelineSlice = 4 << 20;
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
