@@ -25,7 +25,7 @@ public enum NDArrayOrder
 /// reclaims the memory). Reading from several threads at once is safe; writing elements while others read, or disposing
 /// while others use it, is not.
 /// </remarks>
-public sealed class NDArray : IDisposable
+public sealed partial class NDArray : IDisposable
 {
     /// <summary>Most dimensions an array may have (NumPy 2's limit).</summary>
     public const int MaxRank = 64;
