@@ -3,31 +3,15 @@ using System.Security.Cryptography;
 namespace Larder.Vault;
 
 /// <summary>A read-only pass-through that computes the CRC-32 and SHA-256 of every byte read; disposes the inner stream.</summary>
-internal sealed class HashingReadStream(Stream inner) : Stream
+internal sealed class HashingReadStream(Stream inner) : Larder.Vault.Zip.ReadOnlyStreamBase
 {
     private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private uint _crc;
 
     public long Count { get; private set; }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     /// <summary>The checksums of everything read; call once, after the end was reached.</summary>
     public VaultHashes Result() => new(_crc, Convert.ToHexStringLower(_sha.GetHashAndReset()));
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -45,16 +29,6 @@ internal sealed class HashingReadStream(Stream inner) : Stream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

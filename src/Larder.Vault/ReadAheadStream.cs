@@ -10,7 +10,7 @@ namespace Larder.Vault;
 /// inner stream surfaces on the read that reaches it. Disposing stops the background task, waits for it, and disposes
 /// the inner stream. Not thread safe (one consumer).
 /// </summary>
-internal sealed class ReadAheadStream : Stream
+internal sealed class ReadAheadStream : Larder.Vault.Zip.ReadOnlyStreamBase
 {
     private readonly Stream _inner;
     private readonly Channel<Block> _blocks;
@@ -28,22 +28,6 @@ internal sealed class ReadAheadStream : Stream
         _blocks = Channel.CreateBounded<Block>(new BoundedChannelOptions(depth) { SingleReader = true, SingleWriter = true });
         _producer = Task.Run(() => ProduceAsync(blockSize));
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -83,16 +67,6 @@ internal sealed class ReadAheadStream : Stream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -153,15 +153,9 @@ internal static class VaultContent
         return System.Text.Unicode.Utf8.IsValid(checkable);
     }
 
-    private sealed class CountingStream : Stream
+    private sealed class CountingStream : Larder.Vault.Zip.WriteOnlyStreamBase
     {
         public long Count { get; private set; }
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
 
         public override long Length => Count;
 
@@ -171,42 +165,14 @@ internal static class VaultContent
             set => throw new NotSupportedException();
         }
 
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => Count += count;
-
         public override void Write(ReadOnlySpan<byte> buffer) => Count += buffer.Length;
     }
 }
 
 /// <summary>A read-only stream that returns a buffered head and then the rest of another stream (which it disposes).</summary>
-internal sealed class PrefixedStream(byte[] head, int headLength, Stream rest) : Stream
+internal sealed class PrefixedStream(byte[] head, int headLength, Stream rest) : Larder.Vault.Zip.ReadOnlyStreamBase
 {
     private int _position;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -233,16 +199,6 @@ internal sealed class PrefixedStream(byte[] head, int headLength, Stream rest) :
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -6,7 +6,7 @@ namespace Larder.Vault.Zip;
 /// A write-only pass-through that counts the bytes and computes their CRC-32 (and SHA-256 when asked) on the way to the
 /// inner stream, which it never disposes.
 /// </summary>
-internal sealed class ChecksumWriteStream : Stream
+internal sealed class ChecksumWriteStream : WriteOnlyStreamBase
 {
     private readonly Stream _inner;
     private readonly IncrementalHash? _sha;
@@ -20,26 +20,10 @@ internal sealed class ChecksumWriteStream : Stream
 
     public uint Crc32 => _crc;
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     /// <summary>The number of bytes written so far.</summary>
     public long Count { get; private set; }
 
     public byte[] GetSha256() => _sha?.GetHashAndReset() ?? [];
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -84,17 +68,9 @@ internal sealed class ChecksumWriteStream : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void WriteByte(byte value) => Write([value]);
-
     public override void Flush() => _inner.Flush();
 
     public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

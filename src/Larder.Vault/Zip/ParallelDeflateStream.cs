@@ -11,7 +11,7 @@ namespace Larder.Vault.Zip;
 /// percent of size at 1 MiB chunks. At most <c>workers + 1</c> chunks are in memory. The inner stream is not disposed.
 /// Not thread safe.
 /// </summary>
-internal sealed class ParallelDeflateStream : Stream
+internal sealed class ParallelDeflateStream : WriteOnlyStreamBase
 {
     /// <summary>An empty final block with fixed Huffman codes: BFINAL=1, BTYPE=01, then the end-of-block code.</summary>
     private static readonly byte[] FinalBlock = [0x03, 0x00];
@@ -34,21 +34,7 @@ internal sealed class ParallelDeflateStream : Stream
         _chunk = ArrayPool<byte>.Shared.Rent(chunkSize);
     }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
     public override bool CanWrite => !_finished;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -82,8 +68,6 @@ internal sealed class ParallelDeflateStream : Stream
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void WriteByte(byte value) => Write([value]);
 
     /// <summary>Compresses what is buffered, writes every pending chunk and the final block. Idempotent.</summary>
     public async ValueTask FinishAsync(bool async, CancellationToken cancellationToken)
@@ -119,12 +103,6 @@ internal sealed class ParallelDeflateStream : Stream
     public override void Flush()
     {
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -211,19 +189,13 @@ internal sealed class ParallelDeflateStream : Stream
     }
 
     /// <summary>A write-only memory stream over a pooled array that remembers a length to keep.</summary>
-    private sealed class PooledBuffer(int capacity) : Stream
+    private sealed class PooledBuffer(int capacity) : WriteOnlyStreamBase
     {
         private byte[] _buffer = ArrayPool<byte>.Shared.Rent(capacity);
         private int _length;
         private int _mark = -1;
 
         public ReadOnlyMemory<byte> Marked => _buffer.AsMemory(0, _mark);
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
 
         public override long Length => _length;
 
@@ -240,8 +212,6 @@ internal sealed class ParallelDeflateStream : Stream
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = [];
         }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
@@ -261,15 +231,5 @@ internal sealed class ParallelDeflateStream : Stream
             buffer.CopyTo(_buffer.AsSpan(_length));
             _length += buffer.Length;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

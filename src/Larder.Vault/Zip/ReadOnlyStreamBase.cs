@@ -39,6 +39,43 @@ internal abstract class ReadOnlyStreamBase : Stream
 }
 
 /// <summary>
+/// A forward-only writable stream: subclasses implement <see cref="Write(ReadOnlySpan{byte})"/> (and may override the
+/// async and flush members).
+/// </summary>
+internal abstract class WriteOnlyStreamBase : Stream
+{
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public abstract override void Write(ReadOnlySpan<byte> buffer);
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void WriteByte(byte value) => Write([value]);
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+}
+
+/// <summary>
 /// Reads the byte range [<c>start</c>, <c>start + length</c>) of a seekable stream, seeking before every read so that
 /// several range streams can share one underlying stream (one at a time).
 /// </summary>
