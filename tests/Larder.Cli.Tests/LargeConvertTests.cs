@@ -68,7 +68,8 @@ public class LargeConvertTests
 
     private static long WriteCsv(string path, long bytes) => WriteCsv(path, bytes, out _);
 
-    private static long WriteCsv(string path, long bytes, out long rows)
+    /// <summary>Writes about <paramref name="bytes"/> of CSV: id, value, city (6 values), ts, flag; row i has id i.</summary>
+    internal static long WriteCsv(string path, long bytes, out long rows)
     {
         string[] cities = ["Berlin", "Paris", "Lagos", "Lima", "Osaka", "Perth"];
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);

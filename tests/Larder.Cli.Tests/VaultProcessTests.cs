@@ -126,9 +126,15 @@ public class VaultProcessTests
     }
 
     [Fact]
-    public async Task Process_StoreKilledAtSeededMoments_VaultHoldsOldOrNewEntry()
+    public Task Process_StoreKilledAtSeededMoments_VaultHoldsOldOrNewEntry() => KillStoresAsync(24, 20_240_601);
+
+    /// <summary>The same check at 200 more moments (about 3 minutes): <c>bash scripts/test-slow.sh</c>.</summary>
+    [Fact]
+    [Trait("Category", "Slow")]
+    public Task Process_StoreKilledAtManySeededMoments_VaultHoldsOldOrNewEntry() => KillStoresAsync(200, 20_261_121);
+
+    private async Task KillStoresAsync(int runs, int seed)
     {
-        const int Runs = 24;
         using var dir = new TempDir();
         WriteCityCsv(dir["old.csv"], 100_000, seed: 3);
         WriteCityCsv(dir["new.csv"], 110_000, seed: 4);
@@ -153,9 +159,9 @@ public class VaultProcessTests
         Assert.NotEqual(oldBig, newBig);
         _output.WriteLine($"unkilled store: {span} ms, entry {oldBig.Length:N0} -> {newBig.Length:N0} bytes");
 
-        var random = new Random(20_240_601);
+        var random = new Random(seed);
         int sawOld = 0, sawNew = 0, finished = 0;
-        for (int run = 0; run < Runs; run++)
+        for (int run = 0; run < runs; run++)
         {
             string runDir = CopyBaseline(dir, baseline, $"run{run}");
             int delay = random.Next(span + 1);
@@ -206,7 +212,7 @@ public class VaultProcessTests
             Assert.Equal([1, 2, 3], ReadEntry(v, "m/after"));
         }
 
-        _output.WriteLine($"{Runs} runs over 0-{span} ms: {sawOld} old, {sawNew} new ({finished} finished before the kill)");
+        _output.WriteLine($"{runs} runs over 0-{span} ms: {sawOld} old, {sawNew} new ({finished} finished before the kill)");
     }
 
     private static string CopyBaseline(TempDir dir, string baseline, string name)
