@@ -117,3 +117,15 @@ public sealed class LarderAssertionException : LarderException
     {
     }
 }
+
+/// <summary>
+/// A failure that may pass if the operation is retried (a timeout, throttling, a reset connection, a 5xx answer). Exit
+/// code 1 when retries are exhausted.
+/// </summary>
+public sealed class LarderTransientException : LarderException
+{
+    public LarderTransientException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+}
