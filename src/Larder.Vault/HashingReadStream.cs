@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Larder.Vault;
 
 /// <summary>A read-only pass-through that computes the CRC-32 and SHA-256 of every byte read; disposes the inner stream.</summary>
-internal sealed class HashingReadStream(Stream inner) : Larder.Vault.Zip.ReadOnlyStreamBase
+internal sealed class HashingReadStream(Stream inner) : Larder.Storage.Zip.ReadOnlyStreamBase
 {
     private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private uint _crc;

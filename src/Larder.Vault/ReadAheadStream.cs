@@ -10,7 +10,7 @@ namespace Larder.Vault;
 /// inner stream surfaces on the read that reaches it. Disposing stops the background task, waits for it, and disposes
 /// the inner stream. Not thread safe (one consumer).
 /// </summary>
-internal sealed class ReadAheadStream : Larder.Vault.Zip.ReadOnlyStreamBase
+internal sealed class ReadAheadStream : Larder.Storage.Zip.ReadOnlyStreamBase
 {
     private readonly Stream _inner;
     private readonly Channel<Block> _blocks;

@@ -6,7 +6,7 @@ using Larder.Formats;
 using Larder.IO;
 using Larder.Parquet.Files;
 using Larder.Vault.Tables;
-using Larder.Vault.Zip;
+using Larder.Storage.Zip;
 
 namespace Larder.Vault;
 

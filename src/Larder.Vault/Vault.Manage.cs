@@ -1,5 +1,5 @@
 using System.Globalization;
-using Larder.Vault.Zip;
+using Larder.Storage.Zip;
 
 namespace Larder.Vault;
 

@@ -7,7 +7,7 @@ using Larder.Formats;
 using Larder.Ipc;
 using Larder.Parquet.Files;
 using Larder.Vault.Tables;
-using Larder.Vault.Zip;
+using Larder.Storage.Zip;
 
 namespace Larder.Vault;
 

@@ -153,7 +153,7 @@ internal static class VaultContent
         return System.Text.Unicode.Utf8.IsValid(checkable);
     }
 
-    private sealed class CountingStream : Larder.Vault.Zip.WriteOnlyStreamBase
+    private sealed class CountingStream : Larder.Storage.Zip.WriteOnlyStreamBase
     {
         public long Count { get; private set; }
 
@@ -170,7 +170,7 @@ internal static class VaultContent
 }
 
 /// <summary>A read-only stream that returns a buffered head and then the rest of another stream (which it disposes).</summary>
-internal sealed class PrefixedStream(byte[] head, int headLength, Stream rest) : Larder.Vault.Zip.ReadOnlyStreamBase
+internal sealed class PrefixedStream(byte[] head, int headLength, Stream rest) : Larder.Storage.Zip.ReadOnlyStreamBase
 {
     private int _position;
 

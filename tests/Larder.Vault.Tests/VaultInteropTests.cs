@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Larder.Arrays;
 using Larder.Columnar;
 using Larder.Vault.Tests.Zip;
-using Larder.Vault.Zip;
+using Larder.Storage.Zip;
 
 namespace Larder.Vault.Tests;
 

@@ -11,7 +11,7 @@ using Larder.Parquet.Files;
 using Larder.TestKit;
 using Larder.Vault.Tables;
 using Larder.Vault.Tests.Zip;
-using Larder.Vault.Zip;
+using Larder.Storage.Zip;
 
 namespace Larder.Vault.Tests;
 

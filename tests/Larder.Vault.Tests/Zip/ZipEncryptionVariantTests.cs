@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Larder.Vault.Zip;
+using Larder.Storage.Zip;
 using static Larder.Vault.Tests.Zip.ZipTestSupport;
 
 namespace Larder.Vault.Tests.Zip;

@@ -1,4 +1,4 @@
-using Larder.Vault.Zip;
+using Larder.Storage.Zip;
 using static Larder.Vault.Tests.Zip.ZipTestSupport;
 
 namespace Larder.Vault.Tests.Zip;

@@ -1,5 +1,5 @@
 using Larder.TestKit;
-using Larder.Vault.Zip;
+using Larder.Storage.Zip;
 
 namespace Larder.Vault.Tests.Zip;
 

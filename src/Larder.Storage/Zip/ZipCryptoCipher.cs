@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Larder.Vault.Zip;
+namespace Larder.Storage.Zip;
 
 /// <summary>The traditional PKWARE stream cipher ("ZipCrypto", APPNOTE §6.1): three 32-bit keys driven by CRC-32.</summary>
 internal struct ZipCryptoCipher

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Security.Cryptography;
 
-namespace Larder.Vault.Zip;
+namespace Larder.Storage.Zip;
 
 /// <summary>
 /// Reads a ZIP archive (PKWARE APPNOTE 6.3 subset): the end record with its comment, ZIP64 records, the central directory

@@ -1,4 +1,4 @@
-namespace Larder.Vault.Zip;
+namespace Larder.Storage.Zip;
 
 /// <summary>How an entry's bytes are compressed.</summary>
 public enum ZipCompression

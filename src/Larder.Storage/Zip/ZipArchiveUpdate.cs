@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using Larder.IO;
 
-namespace Larder.Vault.Zip;
+namespace Larder.Storage.Zip;
 
 /// <summary>How <see cref="ZipArchiveUpdate"/> writes one new entry.</summary>
 public sealed record ZipEntryOptions

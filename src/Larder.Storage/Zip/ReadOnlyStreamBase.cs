@@ -1,4 +1,4 @@
-namespace Larder.Vault.Zip;
+namespace Larder.Storage.Zip;
 
 /// <summary>A forward-only readable stream: subclasses implement <see cref="Read(Span{byte})"/> only.</summary>
 internal abstract class ReadOnlyStreamBase : Stream

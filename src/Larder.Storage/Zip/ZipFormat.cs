@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Larder.Vault.Zip;
+namespace Larder.Storage.Zip;
 
 /// <summary>Record signatures, field limits and small encodings of the ZIP format (PKWARE APPNOTE 6.3).</summary>
 internal static class ZipFormat

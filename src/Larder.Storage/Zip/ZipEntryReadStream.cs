@@ -1,4 +1,4 @@
-namespace Larder.Vault.Zip;
+namespace Larder.Storage.Zip;
 
 /// <summary>
 /// The decoded data of one entry: yields exactly the recorded length, and checks the CRC-32 (when the entry records one)

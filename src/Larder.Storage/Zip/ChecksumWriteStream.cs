@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Larder.Vault.Zip;
+namespace Larder.Storage.Zip;
 
 /// <summary>
 /// A write-only pass-through that counts the bytes and computes their CRC-32 (and SHA-256 when asked) on the way to the

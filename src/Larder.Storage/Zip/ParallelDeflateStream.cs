@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.IO.Compression;
 
-namespace Larder.Vault.Zip;
+namespace Larder.Storage.Zip;
 
 /// <summary>
 /// A write-only raw deflate stream that compresses fixed-size chunks on several threads and writes them in order, as pigz

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Security.Cryptography;
 
-namespace Larder.Vault.Zip;
+namespace Larder.Storage.Zip;
 
 /// <summary>
 /// WinZip AES encryption (AE-1/AE-2): keys from PBKDF2-HMAC-SHA1 (1000 iterations) over the password and a salt, AES in
